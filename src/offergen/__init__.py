@@ -1,0 +1,21 @@
+"""offergen: commercial proposals and contract drafts for B2B sales, built from YAML."""
+
+from .build import build
+from .errors import OffergenError, Problem, RenderError, ValidationFailed
+from .workspace import Workspace, load_workspace
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "OffergenError",
+    "Problem",
+    "RenderError",
+    "ValidationFailed",
+    "Workspace",
+    "__version__",
+    "build",
+    "load_workspace",
+    "price_offer",
+]
+
+from .pricing import price_offer  # noqa: E402
