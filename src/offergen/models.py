@@ -1,0 +1,344 @@
+"""Turn loaded YAML data into typed, immutable models, or into located problems.
+
+Models check the shape of one file at a time (types, ranges, unknown keys, real dates);
+checks that need several files (a client that exists, a sku in the catalog) live in
+`workspace.py`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import ErrorDetails
+
+from .errors import Problem, ValidationFailed
+from .load import Document
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
+LOCALES = ("ru", "en")
+CURRENCIES = ("RUB", "EUR", "USD")
+VAT_RATES = (22, 10, 7, 5, 0, "none")
+
+Locale = Literal["ru", "en"]
+Currency = Literal["RUB", "EUR", "USD"]
+Status = Literal["draft", "review", "approved", "sent", "accepted", "rejected"]
+ClientKind = Literal["company", "entrepreneur", "foreign"]
+
+
+def _number_as_text(value: Any) -> Any:
+    # An unquoted `inn: 7707083893` arrives as a Decimal; its source text is the value.
+    return format(value, "f") if isinstance(value, Decimal) else value
+
+
+def _vat_rate(value: Any) -> Any:
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        value = int(value)
+    if value not in VAT_RATES:
+        allowed = ", ".join(str(rate) for rate in VAT_RATES)
+        raise ValueError(f"must be one of {allowed} (none = без НДС), got {value}")
+    return value
+
+
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, date):
+        return value
+    text = _number_as_text(value)
+    if not isinstance(text, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ValueError(f"must be a date written as YYYY-MM-DD, got {text!r}")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text} is not a real date") from None
+
+
+def _whole(value: Any) -> Any:
+    if isinstance(value, Decimal) and value != value.to_integral_value():
+        raise ValueError(f"must be a whole number, got {value}")
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_number_as_text),
+                 Field(min_length=1, max_length=2000)]
+Id = Annotated[str, BeforeValidator(_number_as_text), Field(pattern=ID_PATTERN)]
+Flag = Annotated[bool, Strict()]
+Day = Annotated[date, BeforeValidator(_iso_date)]
+Count = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=3650)]
+Money = Annotated[Decimal, Field(ge=0, max_digits=15, decimal_places=4, allow_inf_nan=False)]
+Quantity = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=3, allow_inf_nan=False)]
+Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=4, allow_inf_nan=False)]
+VatRate = Annotated[int | str, BeforeValidator(_vat_rate)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Localized(Model):
+    """Text in Russian and English; a plain string means the same text in both."""
+
+    ru: Text | None = None
+    en: Text | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_text(cls, value: Any) -> Any:
+        value = _number_as_text(value)
+        return {"ru": value, "en": value} if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _some_text(self) -> Localized:
+        if self.ru is None and self.en is None:
+            raise ValueError("give the text as ru: and/or en:")
+        return self
+
+    def get(self, locale: Locale) -> str | None:
+        return self.ru if locale == "ru" else self.en
+
+
+class Bank(Model):
+    name: Text
+    bik: Text | None = None
+    account: Text
+    corr_account: Text | None = None
+    swift: Text | None = None
+    address: Text | None = None
+
+
+def _nominative_position(value: str) -> str:
+    return value[:1].upper() + value[1:]
+
+
+class Signatory(Model):
+    name: Text
+    position: Annotated[Text, AfterValidator(_nominative_position)]
+    basis: Text | None = None
+    name_en: Text | None = None
+    position_en: Text | None = None
+
+
+class Person(Model):
+    name: Text
+    position: Text | None = None
+    email: Text | None = None
+    phone: Text | None = None
+    name_en: Text | None = None
+    position_en: Text | None = None
+
+
+class Seller(Model):
+    name: Text
+    name_en: Text | None = None
+    inn: Text
+    kpp: Text | None = None
+    ogrn: Text
+    address: Text
+    address_en: Text | None = None
+    phone: Text | None = None
+    email: Text | None = None
+    website: Text | None = None
+    bank: Bank
+    signatory: Signatory
+
+
+class Defaults(Model):
+    locale: Locale = "ru"
+    currency: Currency = "RUB"
+    vat_rate: VatRate = 22
+    prices_include_vat: Flag = True
+    validity_days: Annotated[Count, Field(gt=0)] = 30
+    manager: Person
+
+
+class Config(Model):
+    """`offergen.yaml`: who sells, and the defaults every offer starts from."""
+
+    seller: Seller
+    defaults: Defaults
+
+
+class CatalogItem(Model):
+    sku: Text
+    name: Localized
+    unit: Localized
+    price: Money
+    prices: dict[Currency, Money] = {}
+    vat_rate: VatRate | None = None
+    category: Text | None = None
+    description: Localized | None = None
+
+
+class Catalog(Model):
+    """`catalog.yaml`: the price list, in the workspace currency."""
+
+    prices_include_vat: Flag | None = None
+    items: list[CatalogItem] = Field(min_length=1)
+
+
+class Client(Model):
+    """`clients/<id>.yaml`: one client card."""
+
+    name: Text
+    kind: ClientKind
+    locale: Locale | None = None
+    inn: Text | None = None
+    kpp: Text | None = None
+    ogrn: Text | None = None
+    country: Text | None = None
+    registration_number: Text | None = None
+    vat_id: Text | None = None
+    address: Text
+    phone: Text | None = None
+    email: Text | None = None
+    bank: Bank | None = None
+    signatory: Signatory | None = None
+    contacts: list[Person] = []
+    tier: Text | None = None
+    needs: list[Text] = []
+
+
+class OfferItem(Model):
+    """A catalog line (`sku`) or an ad-hoc line (`name`, `unit`, `price`)."""
+
+    sku: Text | None = None
+    name: Localized | None = None
+    unit: Localized | None = None
+    price: Money | None = None
+    vat_rate: VatRate | None = None
+    qty: Quantity
+    discount: Percent = Decimal(0)
+
+    @model_validator(mode="after")
+    def _catalog_or_ad_hoc(self) -> OfferItem:
+        ad_hoc = {"name": self.name, "unit": self.unit, "price": self.price}
+        if self.sku is not None:
+            given = [key for key, value in ad_hoc.items() if value is not None]
+            if given:
+                raise ValueError(f"a catalog line (sku) takes its {', '.join(given)} "
+                                 "from the catalog; remove it or drop the sku")
+        else:
+            missing = [key for key, value in ad_hoc.items() if value is None]
+            if missing:
+                raise ValueError(f"a line without sku needs {', '.join(missing)}")
+        return self
+
+
+class Terms(Model):
+    prepayment_percent: Percent | None = None
+    payment_days: Count | None = None
+    delivery_days: Count | None = None
+    delivery_place: Text | None = None
+    warranty_months: Count | None = None
+
+
+class Offer(Model):
+    """`offers/<id>.yaml`: one offer to one client."""
+
+    number: Text
+    client: Id
+    date: Day
+    valid_until: Day | None = None
+    status: Status = "draft"
+    locale: Locale | None = None
+    currency: Currency | None = None
+    prices_include_vat: Flag | None = None
+    vat_rate: VatRate | None = None
+    contact: Text | None = None
+    manager: Person | None = None
+    intro: Text | None = None
+    items: list[OfferItem] = Field(min_length=1)
+    discount: Percent = Decimal(0)
+    terms: Terms = Terms()
+
+
+ModelT = TypeVar("ModelT", bound=Model)
+
+
+def parse(model: type[ModelT], document: Document) -> ModelT:
+    """Validate one document against its model; raise every problem, located."""
+    try:
+        return model.model_validate(document.data)
+    except ValidationError as error:
+        problems = [_problem(model, document, detail) for detail in error.errors()]
+        raise ValidationFailed(problems) from None
+
+
+def _problem(model: type[Model], document: Document, detail: ErrorDetails) -> Problem:
+    loc = tuple(part for part in detail["loc"] if isinstance(part, int | str))
+    kind = detail["type"]
+    if kind == "extra_forbidden":
+        return document.problem(loc, _unknown_key(model, loc), key=True)
+    if kind == "missing":
+        return document.problem(loc, "required field is missing")
+    return document.problem(loc, _message(detail))
+
+
+def _message(detail: ErrorDetails) -> str:
+    kind, ctx, value = detail["type"], detail.get("ctx", {}), detail.get("input")
+    shown = format(value, "f") if isinstance(value, Decimal) else repr(value)
+    messages = {
+        "value_error": lambda: str(ctx.get("error", detail["msg"])),
+        "greater_than": lambda: f"must be greater than {ctx['gt']}, got {shown}",
+        "greater_than_equal": lambda: f"must be at least {ctx['ge']}, got {shown}",
+        "less_than_equal": lambda: f"must be at most {ctx['le']}, got {shown}",
+        "decimal_parsing": lambda: f"must be a number, got {shown}",
+        "decimal_type": lambda: f"must be a number, got {shown}",
+        "int_parsing": lambda: f"must be a whole number, got {shown}",
+        "int_type": lambda: f"must be a whole number, got {shown}",
+        "finite_number": lambda: "must be a finite number",
+        "decimal_max_places": lambda: f"at most {ctx['decimal_places']} digits after the point",
+        "decimal_max_digits": lambda: f"too many digits (at most {ctx['max_digits']})",
+        "decimal_whole_digits": lambda: "too many digits before the point",
+        "string_type": lambda: f"must be text, got {shown}",
+        "string_too_short": lambda: "must not be empty",
+        "string_too_long": lambda: f"is longer than {ctx['max_length']} characters",
+        "string_pattern_mismatch": lambda: f"{shown} must match {ctx['pattern']}",
+        "bool_type": lambda: f"must be true or false, got {shown}",
+        "literal_error": lambda: f"must be one of {ctx['expected']}, got {shown}",
+        "list_type": lambda: f"must be a list, got {shown}",
+        "too_short": lambda: "must not be empty",
+        "dict_type": lambda: f"must be a mapping of keys to values, got {shown}",
+        "model_type": lambda: f"must be a mapping of keys to values, got {shown}",
+        "model_attributes_type": lambda: f"must be a mapping of keys to values, got {shown}",
+    }
+    make = messages.get(kind)
+    return make() if make else detail["msg"].lower()
+
+
+def _unknown_key(model: type[Model], loc: tuple[str | int, ...]) -> str:
+    owner: Any = model
+    for part in loc[:-1]:
+        owner = _field_model(owner, part)
+    known = list(owner.model_fields) if isinstance(owner, type) and issubclass(
+        owner, BaseModel) else []
+    close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown field{hint}"
+
+
+def _field_model(owner: Any, part: str | int) -> Any:
+    if not (isinstance(owner, type) and issubclass(owner, BaseModel)):
+        return owner
+    if isinstance(part, int):
+        return owner
+    info = owner.model_fields.get(part)
+    if info is None:
+        return None
+    annotation = info.annotation
+    for candidate in (annotation, *getattr(annotation, "__args__", ())):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return annotation

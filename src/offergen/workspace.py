@@ -1,0 +1,334 @@
+"""Turn a workspace folder into validated, cross-referenced models, or every problem in it."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TypeVar
+
+from . import requisites
+from .errors import NotFound, Problem, ValidationFailed
+from .load import Document, Loc, load_document
+from .models import (
+    ID_PATTERN,
+    Bank,
+    Catalog,
+    Client,
+    Config,
+    Locale,
+    Model,
+    Offer,
+    parse,
+)
+from .pricing import PricedOffer, PricingRules, catalog_price, price_offer
+
+CONFIG_FILE = "offergen.yaml"
+CATALOG_FILE = "catalog.yaml"
+CLIENTS_DIR = "clients"
+OFFERS_DIR = "offers"
+
+ModelT = TypeVar("ModelT", bound=Model)
+
+
+@dataclass(frozen=True)
+class OfferSettings:
+    """What an offer inherits from its client and the workspace defaults."""
+
+    locale: Locale
+    valid_until: date
+    rules: PricingRules
+
+
+@dataclass
+class Workspace:
+    """Every file of a workspace, validated; build documents only from one of these."""
+
+    root: Path
+    config: Config
+    catalog: Catalog
+    clients: dict[str, Client]
+    offers: dict[str, Offer]
+    sources: dict[str, Document] = field(repr=False)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def offer(self, offer_id: str) -> Offer:
+        if offer_id not in self.offers:
+            close = difflib.get_close_matches(offer_id, list(self.offers), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise NotFound(f"no offer {offer_id!r} in {OFFERS_DIR}/{hint}")
+        return self.offers[offer_id]
+
+    def client_of(self, offer_id: str) -> Client:
+        return self.clients[self.offer(offer_id).client]
+
+    def settings(self, offer_id: str) -> OfferSettings:
+        offer, defaults = self.offer(offer_id), self.config.defaults
+        client = self.clients[offer.client]
+        included = _first(offer.prices_include_vat, defaults.prices_include_vat)
+        rules = PricingRules(
+            currency=offer.currency or defaults.currency,
+            prices_include_vat=included,
+            # A catalog that does not say otherwise lists prices in the offer's convention.
+            catalog_prices_include_vat=_first(self.catalog.prices_include_vat, included),
+            default_vat_rate=defaults.vat_rate,
+            workspace_currency=defaults.currency,
+        )
+        locale = offer.locale or client.locale or defaults.locale
+        valid_until = offer.valid_until or offer.date + timedelta(days=defaults.validity_days)
+        return OfferSettings(locale, valid_until, rules)
+
+    def price(self, offer_id: str) -> PricedOffer:
+        return price_offer(self.offer(offer_id), self.catalog, self.settings(offer_id).rules)
+
+
+def _first(value: bool | None, default: bool) -> bool:
+    return default if value is None else value
+
+
+def load_workspace(root: Path) -> Workspace:
+    """Load and check every file under `root`; raise `ValidationFailed` listing all problems."""
+    reader = _Reader(root.resolve())
+    config = reader.model(CONFIG_FILE, Config)
+    catalog = reader.model(CATALOG_FILE, Catalog)
+    clients = reader.folder(CLIENTS_DIR, Client)
+    offers = reader.folder(OFFERS_DIR, Offer)
+    if config is not None:
+        _check_seller(reader, config)
+    for client_id, client in clients.items():
+        _check_client(reader.sources[f"{CLIENTS_DIR}/{client_id}.yaml"], client, reader.problems)
+    if catalog is not None:
+        _check_catalog(reader.sources[CATALOG_FILE], catalog, reader.problems)
+    if reader.problems or config is None or catalog is None:
+        raise ValidationFailed(reader.problems)
+    workspace = Workspace(root.resolve(), config, catalog, clients, offers, reader.sources)
+    for offer_id in offers:
+        _check_offer(workspace, offer_id, reader.problems)
+    _check_unique_numbers(workspace, reader.problems)
+    if reader.problems:
+        raise ValidationFailed(reader.problems)
+    return workspace
+
+
+class _Reader:
+    """Reads workspace files, collecting problems instead of stopping at the first."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+        self.sources: dict[str, Document] = {}
+
+    def model(self, relative: str, model: type[ModelT]) -> ModelT | None:
+        path = self.root / relative
+        if not path.is_file():
+            self.problems.append(Problem(relative, 1, 1, "", _missing_file_message(relative)))
+            return None
+        if not path.resolve().is_relative_to(self.root):
+            self.problems.append(Problem(relative, 1, 1, "", "links outside the workspace"))
+            return None
+        try:
+            document = load_document(path.read_bytes(), relative)
+            self.sources[relative] = document
+            return parse(model, document)
+        except ValidationFailed as failed:
+            self.problems.extend(failed.problems)
+            return None
+
+    def folder(self, folder: str, model: type[ModelT]) -> dict[str, ModelT]:
+        found: dict[str, ModelT] = {}
+        directory = self.root / folder
+        if not directory.is_dir():
+            return found
+        for path in sorted(directory.iterdir()):
+            relative = f"{folder}/{path.name}"
+            if path.name.startswith(".") or path.is_dir():
+                continue
+            if path.suffix != ".yaml":
+                self.problems.append(Problem(relative, 1, 1, "", _not_yaml_message(path)))
+                continue
+            if not re.fullmatch(ID_PATTERN, path.stem):
+                self.problems.append(Problem(relative, 1, 1, "", _bad_id_message(path.stem)))
+                continue
+            loaded = self.model(relative, model)
+            if loaded is not None:
+                found[path.stem] = loaded
+        return found
+
+
+def _missing_file_message(relative: str) -> str:
+    return "file not found; is this an offergen workspace? (offergen -C DIR points elsewhere)"
+
+
+def _not_yaml_message(path: Path) -> str:
+    if path.suffix == ".yml":
+        return "use the .yaml extension (the file stem is the id)"
+    return "only .yaml files belong here"
+
+
+def _bad_id_message(stem: str) -> str:
+    return (f"file name {stem!r} is not a valid id: use lower-case latin letters, digits, "
+            "'.', '_' and '-', starting with a letter or digit, at most 64 characters")
+
+
+# --- requisites -------------------------------------------------------------------------
+
+
+def _check_seller(reader: _Reader, config: Config) -> None:
+    doc, seller = reader.sources[CONFIG_FILE], config.seller
+    checks = _run(doc, reader.problems)
+    company = len(seller.inn) != 12
+    checks(("seller", "inn"), requisites.check_inn(seller.inn))
+    if company:
+        if seller.kpp is None:
+            reader.problems.append(doc.problem(("seller", "kpp"),
+                                               "required for a company (ИНН of 10 digits)"))
+        else:
+            checks(("seller", "kpp"), requisites.check_kpp(seller.kpp))
+        checks(("seller", "ogrn"), requisites.check_ogrn(seller.ogrn))
+    else:
+        checks(("seller", "ogrn"), requisites.check_ogrnip(seller.ogrn))
+    _check_bank(doc, ("seller", "bank"), seller.bank, reader.problems)
+
+
+def _check_client(doc: Document, client: Client, problems: list[Problem]) -> None:
+    checks = _run(doc, problems)
+
+    def require(name: str, why: str) -> str | None:
+        value: str | None = getattr(client, name)
+        if value is None:
+            problems.append(doc.problem((name,), f"required for {why}"))
+        return value
+
+    def forbid(name: str, why: str) -> None:
+        if getattr(client, name) is not None:
+            problems.append(doc.problem((name,), f"not used for {why}", key=True))
+
+    if client.kind == "company":
+        if (inn := require("inn", "a company")) is not None:
+            checks(("inn",), requisites.check_inn(inn, "company"))
+        if (kpp := require("kpp", "a company")) is not None:
+            checks(("kpp",), requisites.check_kpp(kpp))
+        if (ogrn := require("ogrn", "a company")) is not None:
+            checks(("ogrn",), requisites.check_ogrn(ogrn))
+    elif client.kind == "entrepreneur":
+        if (inn := require("inn", "an entrepreneur")) is not None:
+            checks(("inn",), requisites.check_inn(inn, "entrepreneur"))
+        forbid("kpp", "an entrepreneur (an ИП has no КПП)")
+        if (ogrn := require("ogrn", "an entrepreneur (ОГРНИП, 15 digits)")) is not None:
+            checks(("ogrn",), requisites.check_ogrnip(ogrn))
+    else:
+        require("country", "a foreign client")
+        forbid("kpp", "a foreign client")
+        forbid("ogrn", "a foreign client; give registration_number")
+        if client.inn is not None:
+            checks(("inn",), requisites.check_inn(client.inn))
+    if client.bank is not None and client.kind != "foreign":
+        _check_bank(doc, ("bank",), client.bank, problems)
+
+
+def _check_bank(doc: Document, loc: Loc, bank: Bank, problems: list[Problem]) -> None:
+    checks = _run(doc, problems)
+    if bank.bik is None:
+        problems.append(doc.problem((*loc, "bik"), "required for a Russian bank"))
+        return
+    bik_problem = requisites.check_bik(bank.bik)
+    checks((*loc, "bik"), bik_problem)
+    if bank.corr_account is None:
+        problems.append(doc.problem((*loc, "corr_account"), "required for a Russian bank"))
+    if bik_problem is not None:
+        return
+    checks((*loc, "account"), requisites.check_settlement_account(bank.account, bank.bik))
+    if bank.corr_account is not None:
+        checks((*loc, "corr_account"),
+               requisites.check_correspondent_account(bank.corr_account, bank.bik))
+
+
+def _run(doc: Document, problems: list[Problem]) -> Callable[[Loc, str | None], None]:
+    def check(loc: Loc, message: str | None) -> None:
+        if message is not None:
+            problems.append(doc.problem(loc, message))
+    return check
+
+
+# --- catalog and offers -----------------------------------------------------------------
+
+
+def _check_catalog(doc: Document, catalog: Catalog, problems: list[Problem]) -> None:
+    seen: dict[str, int] = {}
+    for index, item in enumerate(catalog.items):
+        if item.sku in seen:
+            line = doc.position(("items", seen[item.sku], "sku"))[0]
+            problems.append(doc.problem(("items", index, "sku"),
+                                        f"sku {item.sku!r} is already listed on line {line}"))
+        else:
+            seen[item.sku] = index
+
+
+def _check_offer(workspace: Workspace, offer_id: str, problems: list[Problem]) -> None:
+    doc = workspace.sources[f"{OFFERS_DIR}/{offer_id}.yaml"]
+    offer = workspace.offers[offer_id]
+    problems.extend(_offer_problems(workspace, doc, offer, offer_id))
+
+
+def _offer_problems(workspace: Workspace, doc: Document, offer: Offer,
+                    offer_id: str) -> Iterator[Problem]:
+    client = workspace.clients.get(offer.client)
+    if client is None:
+        close = difflib.get_close_matches(offer.client, list(workspace.clients), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        yield doc.problem(("client",), f"no client {offer.client!r} in {CLIENTS_DIR}/{hint}")
+        return
+    if offer.valid_until is not None and offer.valid_until < offer.date:
+        yield doc.problem(("valid_until",),
+                          f"{offer.valid_until} is before the offer date {offer.date}")
+    if offer.contact is not None and offer.contact not in {c.name for c in client.contacts}:
+        names = ", ".join(c.name for c in client.contacts) or "none"
+        yield doc.problem(("contact",), f"{offer.contact!r} is not among the contacts of "
+                                        f"{CLIENTS_DIR}/{offer.client}.yaml ({names})")
+    settings = workspace.settings(offer_id)
+    yield from _item_problems(workspace, doc, offer, settings)
+
+
+def _item_problems(workspace: Workspace, doc: Document, offer: Offer,
+                   settings: OfferSettings) -> Iterator[Problem]:
+    by_sku = {item.sku: item for item in workspace.catalog.items}
+    currency, locale = settings.rules.currency, settings.locale
+    for index, item in enumerate(offer.items):
+        if item.sku is None:
+            for name in ("name", "unit"):
+                text = getattr(item, name)
+                if text is not None and text.get(locale) is None:
+                    yield doc.problem(("items", index, name),
+                                      f"has no {locale!r} text for this {locale} offer")
+            continue
+        entry = by_sku.get(item.sku)
+        if entry is None:
+            close = difflib.get_close_matches(item.sku, list(by_sku), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            yield doc.problem(("items", index, "sku"),
+                              f"unknown sku {item.sku!r} (not in {CATALOG_FILE}){hint}")
+            continue
+        if catalog_price(entry, currency, settings.rules.workspace_currency) is None:
+            yield doc.problem(("items", index, "sku"),
+                              f"{item.sku} has no price in {currency} in {CATALOG_FILE} "
+                              f"(add prices: {{{currency}: …}})")
+        for name in ("name", "unit"):
+            if getattr(entry, name).get(locale) is None:
+                yield doc.problem(("items", index, "sku"),
+                                  f"{item.sku} has no {locale!r} {name} in {CATALOG_FILE} "
+                                  f"for this {locale} offer")
+
+
+def _check_unique_numbers(workspace: Workspace, problems: list[Problem]) -> None:
+    first: dict[str, str] = {}
+    for offer_id, offer in workspace.offers.items():
+        if offer.number in first:
+            doc = workspace.sources[f"{OFFERS_DIR}/{offer_id}.yaml"]
+            problems.append(doc.problem(
+                ("number",),
+                f"{offer.number!r} is already the number of {OFFERS_DIR}/{first[offer.number]}.yaml"))
+        else:
+            first[offer.number] = offer_id
