@@ -1,0 +1,123 @@
+"""Turn command lines into library calls; the only module that prints or exits."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .errors import OffergenError, ValidationFailed
+
+EXIT_PROBLEMS = 1
+EXIT_INTERNAL = 2
+
+
+class _Cli(click.Group):
+    """Maps library errors to messages and exit codes, in one place."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ValidationFailed as failed:
+            for problem in failed.problems:
+                click.echo(str(problem), err=True)
+            click.echo(failed.summary(), err=True)
+            ctx.exit(EXIT_PROBLEMS)
+        except OffergenError as error:
+            click.echo(f"error: {error}", err=True)
+            ctx.exit(EXIT_PROBLEMS)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as error:
+            if os.environ.get("OFFERGEN_DEBUG"):
+                raise
+            click.echo(f"internal error: {type(error).__name__}: {error} "
+                       "(run with OFFERGEN_DEBUG=1 for details)", err=True)
+            ctx.exit(EXIT_INTERNAL)
+
+
+@click.group(cls=_Cli)
+@click.option("-C", "--workspace", "workspace", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("."), show_default=True, help="The workspace folder.")
+@click.version_option(package_name="offergen")
+@click.pass_context
+def cli(ctx: click.Context, workspace: Path) -> None:
+    """Build tailored commercial proposals from the YAML files of a workspace."""
+    ctx.obj = workspace
+
+
+def _load(ctx: click.Context) -> Any:
+    from .workspace import load_workspace
+
+    return load_workspace(ctx.obj)
+
+
+@cli.command()
+@click.pass_context
+def check(ctx: click.Context) -> None:
+    """Validate every file and cross-reference; report every problem."""
+    workspace = _load(ctx)
+    for warning in workspace.warnings:
+        click.echo(str(warning), err=True)
+    click.echo(f"ok: {len(workspace.offers)} offers, {len(workspace.clients)} clients, "
+               f"{len(workspace.catalog.items)} catalog items")
+
+
+@cli.command()
+@click.argument("offer")
+@click.option("--json", "as_json", is_flag=True, help="Print lines and totals as JSON.")
+@click.pass_context
+def price(ctx: click.Context, offer: str, as_json: bool) -> None:
+    """Show the priced lines and totals of OFFER."""
+    from .report import price_json, price_table
+
+    workspace = _load(ctx)
+    if as_json:
+        click.echo(json.dumps(price_json(workspace, offer), ensure_ascii=False, indent=2))
+    else:
+        click.echo(price_table(workspace, offer))
+
+
+@cli.command()
+@click.argument("offers", nargs=-1)
+@click.option("--format", "formats", type=click.Choice(["pdf", "docx"]), multiple=True,
+              help="Only this format (repeatable); both by default.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default: out/ in the workspace).")
+@click.pass_context
+def build(ctx: click.Context, offers: tuple[str, ...], formats: tuple[str, ...],
+          out_dir: Path | None) -> None:
+    """Build the documents of OFFERS (every offer by default) into out/<offer-id>/."""
+    from .build import build as run_build
+    from .documents import FORMATS
+
+    workspace = _load(ctx)
+    report = run_build(workspace, offers, formats or FORMATS, out_dir)
+    cwd = Path.cwd()
+    for result in report.results:
+        if result.error:
+            click.echo(f"FAILED {result.offer_id}: {result.error} "
+                       "(its earlier documents, if any, were left as they were)", err=True)
+            continue
+        shown = ", ".join(_shown(path, cwd) for path in result.written)
+        click.echo(f"built {result.offer_id}: {shown}")
+    built = len(report.results) - len(report.failed)
+    click.echo(f"{built} offers built, {len(report.failed)} failed")
+    if report.failed:
+        ctx.exit(EXIT_PROBLEMS)
+
+
+def _shown(path: Path, cwd: Path) -> str:
+    return str(path.relative_to(cwd)) if path.is_relative_to(cwd) else str(path)
+
+
+def main() -> None:
+    cli(prog_name="offergen")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""Turn an HTML template and a context into PDF bytes with WeasyPrint."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from jinja2 import TemplateError
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from ..errors import RenderError
+from .templates import DocumentMeta, Templates
+
+# Warnings about this machine rather than about the document: slower subsetting when
+# HarfBuzz's subsetter is missing. They are not errors (`make offers` installs it where
+# it can); everything else WeasyPrint warns about is.
+ENVIRONMENT_WARNINGS = ("Using fontTools instead of HarfBuzz-Subset",)
+
+
+class TemplatesOnlyFetcher(URLFetcher):  # type: ignore[misc]
+    """Serves files under the templates folder and data: URLs; refuses everything else."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False,
+                         fail_on_errors=True)
+        self.root = root
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        parts = urlsplit(url)
+        if parts.scheme != "file":
+            raise ValueError(f"only files under templates/ may be used, not {url}")
+        path = Path(unquote(parts.path)).resolve()
+        if not path.is_relative_to(self.root) or not path.is_file():
+            raise ValueError(f"only files under templates/ may be used, not {url}")
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": _mime(path)})
+
+
+def _mime(path: Path) -> str:
+    types = {".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml",
+             ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".woff2": "font/woff2",
+             ".ttf": "font/ttf", ".otf": "font/otf"}
+    return types.get(path.suffix.lower(), "application/octet-stream")
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if not message.startswith(ENVIRONMENT_WARNINGS):
+            self.messages.append(message)
+
+
+@contextmanager
+def _warnings_as_errors(name: str) -> Iterator[None]:
+    handler = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+    if handler.messages:
+        raise RenderError(name, "WeasyPrint: " + "; ".join(handler.messages))
+
+
+def render_html(templates: Templates, name: str, context: dict[str, Any]) -> str:
+    try:
+        return templates.env.get_template(name).render(context)
+    except TemplateError as error:
+        raise RenderError(name, f"{type(error).__name__}: {error}") from None
+
+
+def render_pdf(templates: Templates, name: str, context: dict[str, Any],
+               meta: DocumentMeta) -> bytes:
+    """Render `name` (an HTML template) with `context` into the bytes of a PDF."""
+    html = render_html(templates, name, {**context, "meta": _meta_context(meta)})
+    fetcher = TemplatesOnlyFetcher(templates.root)
+    base_url = templates.root.as_uri() + "/"
+    try:
+        with _warnings_as_errors(name):
+            document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+            pdf: bytes = document.write_pdf(pdf_identifier=False, uncompressed_pdf=False)
+    except RenderError:
+        raise
+    except Exception as error:  # WeasyPrint raises many kinds; the user needs one
+        raise RenderError(name, f"WeasyPrint failed: {type(error).__name__}: {error}") from None
+    return pdf
+
+
+def _meta_context(meta: DocumentMeta) -> dict[str, str]:
+    return {"title": meta.title, "author": meta.author, "subject": meta.subject,
+            "language": meta.language, "created": meta.created.isoformat()}

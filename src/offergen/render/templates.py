@@ -1,0 +1,96 @@
+"""Turn the `templates/` folder into a sandboxed Jinja environment that reads nothing else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound
+from jinja2.sandbox import SandboxedEnvironment
+
+from ..errors import RenderError, ValidationFailed
+from ..load import load_document
+
+LABELS_FILE = "labels.yaml"
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What a document says about itself in its properties."""
+
+    title: str
+    author: str
+    subject: str
+    language: str
+    created: date
+
+
+class ConfinedLoader(BaseLoader):
+    """Loads templates by name from one folder; links that lead outside it are refused."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+
+    def resolve(self, name: str) -> Path:
+        path = (self.root / name).resolve()
+        if not path.is_relative_to(self.root) or not path.is_file():
+            raise TemplateNotFound(name)
+        return path
+
+    def get_source(self, environment: Any, template: str) -> tuple[str, str, Any]:
+        path = self.resolve(template)
+        mtime = path.stat().st_mtime
+        return path.read_text("utf-8"), str(path), lambda: path.stat().st_mtime == mtime
+
+
+def _only_text(value: Any) -> Any:
+    # Everything a template prints is text prepared by a document module: a None or a
+    # number here means a context was built wrongly, and must not print as "None".
+    if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    if isinstance(value, float | Decimal | date) or value is None:
+        raise RenderError("template", f"a {type(value).__name__} reached a template: "
+                                      f"{value!r}; format it in the document context")
+    return value
+
+
+class Templates:
+    """The template folder: one sandboxed environment for HTML and DOCX alike."""
+
+    def __init__(self, root: Path) -> None:
+        self.loader = ConfinedLoader(root)
+        self.root = self.loader.root
+        self.env = SandboxedEnvironment(
+            loader=self.loader,
+            autoescape=True,
+            undefined=StrictUndefined,
+            finalize=_only_text,
+            keep_trailing_newline=True,
+        )
+
+    def path(self, name: str) -> Path:
+        try:
+            return self.loader.resolve(name)
+        except TemplateNotFound:
+            raise RenderError(name, f"template not found in {self.root}") from None
+
+    @cached_property
+    def _labels(self) -> dict[str, dict[str, str]]:
+        try:
+            document = load_document(self.path(LABELS_FILE).read_bytes(), f"templates/{LABELS_FILE}")
+        except ValidationFailed as failed:
+            raise RenderError(LABELS_FILE, str(failed.problems[0])) from None
+        return document.data  # type: ignore[no-any-return]
+
+    def labels(self, locale: str) -> dict[str, str]:
+        """Every label of `templates/labels.yaml` in one language."""
+        found: dict[str, str] = {}
+        for key, texts in self._labels.items():
+            if not isinstance(texts, dict) or not isinstance(texts.get(locale), str):
+                raise RenderError(LABELS_FILE, f"{key}: needs a {locale!r} text")
+            found[key] = texts[locale]
+        return found

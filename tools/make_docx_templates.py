@@ -1,0 +1,182 @@
+"""Turn the layout described here into `templates/proposal.docx`, a docxtpl template.
+
+The .docx under templates/ is the source that designers may refine in Word; this script
+only makes the first version reproducible (`make docx-templates`). The placeholders
+mirror `templates/proposal.html`: both print the same context strings.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+FONT = "Arial"
+BLUE = RGBColor(0x1D, 0x4E, 0x89)
+
+
+def _paragraph(doc: object, text: str = "", *, bold: bool = False, size: float | None = None,
+               align: int | None = None, color: RGBColor | None = None,
+               italic: bool = False, space_after: float = 3) -> Paragraph:
+    paragraph: Paragraph = doc.add_paragraph()  # type: ignore[attr-defined]
+    if text:
+        run = paragraph.add_run(text)
+        run.bold, run.italic = bold, italic
+        if size:
+            run.font.size = Pt(size)
+        if color is not None:
+            run.font.color.rgb = color
+    if align is not None:
+        paragraph.alignment = align
+    paragraph.paragraph_format.space_after = Pt(space_after)
+    return paragraph
+
+
+def _cell_text(cell: object, text: str, *, bold: bool = False, align: int | None = None,
+               size: float = 8.5) -> None:
+    paragraph = cell.paragraphs[0]  # type: ignore[attr-defined]
+    run = paragraph.add_run(text)
+    run.bold = bold
+    run.font.size = Pt(size)
+    paragraph.paragraph_format.space_after = Pt(0)
+    if align is not None:
+        paragraph.alignment = align
+
+
+def _repeat_header(table: Table) -> None:
+    properties = table.rows[0]._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+
+
+def _field(paragraph: Paragraph, instruction: str) -> None:
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def _items_table(doc: object) -> None:
+    columns = ["number", "name", "unit", "qty", "price", "discount", "amount"]
+    widths = [Mm(9), Mm(62), Mm(14), Mm(14), Mm(25), Mm(15), Mm(27)]
+    right = {"qty", "price", "discount", "amount"}
+    table = doc.add_table(rows=4, cols=len(columns))  # type: ignore[attr-defined]
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for index, key in enumerate(columns):
+        align = WD_ALIGN_PARAGRAPH.RIGHT if key in right else None
+        _cell_text(table.rows[0].cells[index], "{{ columns.%s }}" % key, bold=True)
+        _cell_text(table.rows[2].cells[index], "{{ line.%s }}" % key, align=align)
+        for row in table.rows:
+            row.cells[index].width = widths[index]
+    _cell_text(table.rows[1].cells[0], "{%tr for line in lines %}")
+    _cell_text(table.rows[3].cells[0], "{%tr endfor %}")
+    _repeat_header(table)
+
+
+def _loop_table(doc: object, loop: str, cells: list[str], *, right: bool,
+                strong_if: str | None = None) -> None:
+    """Rows repeated by docxtpl; with `strong_if`, a bold variant of the row for it."""
+    variants = [(True, f"{{%tr if {strong_if} %}}"), (False, "{%tr else %}")] if strong_if \
+        else [(False, "")]
+    count = 2 + sum(2 if control else 1 for _, control in variants) + (1 if strong_if else 0)
+    table = doc.add_table(rows=count, cols=len(cells))  # type: ignore[attr-defined]
+    rows = iter(table.rows)
+    _cell_text(next(rows).cells[0], "{%tr for " + loop + " %}")
+    for bold, control in variants:
+        if control:
+            _cell_text(next(rows).cells[0], control)
+        row = next(rows)
+        for index, text in enumerate(cells):
+            align = WD_ALIGN_PARAGRAPH.RIGHT if right and index == len(cells) - 1 else None
+            _cell_text(row.cells[index], text, bold=bold, align=align, size=9)
+    if strong_if:
+        _cell_text(next(rows).cells[0], "{%tr endif %}")
+    _cell_text(next(rows).cells[0], "{%tr endfor %}")
+
+
+def build(target: Path) -> None:
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin, section.right_margin = Mm(20), Mm(16)
+    section.top_margin, section.bottom_margin = Mm(18), Mm(20)
+    normal = doc.styles["Normal"]
+    normal.font.name, normal.font.size = FONT, Pt(9.5)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+
+    footer = section.footer.paragraphs[0]
+    footer.add_run("{{ number }} · {{ labels.page }} ").font.size = Pt(8)
+    _field(footer, "PAGE")
+    footer.add_run(" {{ labels.page_of }} ").font.size = Pt(8)
+    _field(footer, "NUMPAGES")
+    footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+    _paragraph(doc, "{{ seller.name }}", bold=True, size=13, color=BLUE, space_after=0)
+    _paragraph(doc, "{%p for line in seller.lines %}", space_after=0)
+    _paragraph(doc, "{{ line }}", size=8, space_after=0)
+    _paragraph(doc, "{%p endfor %}", space_after=6)
+
+    _paragraph(doc, "{{ labels.to }}: {{ client.name }}", bold=True, space_after=0)
+    _paragraph(doc, "{%p for line in client.lines %}", space_after=0)
+    _paragraph(doc, "{{ line }}", size=8.5, space_after=0)
+    _paragraph(doc, "{%p endfor %}", space_after=0)
+    _paragraph(doc, "{%p if addressee.name %}", space_after=0)
+    _paragraph(doc, "{{ labels.attention }}: {{ addressee.name }}"
+                    "{% if addressee.position %}, {{ addressee.position }}{% endif %}")
+    _paragraph(doc, "{%p endif %}", space_after=0)
+
+    _paragraph(doc, "{{ title }}", bold=True, size=15, align=WD_ALIGN_PARAGRAPH.CENTER,
+               space_after=0)
+    _paragraph(doc, "{{ heading }}", align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
+    _paragraph(doc, "{{ greeting }}")
+    _paragraph(doc, "{%p for paragraph in intro %}", space_after=0)
+    _paragraph(doc, "{{ paragraph }}")
+    _paragraph(doc, "{%p endfor %}", space_after=0)
+
+    _items_table(doc)
+    _paragraph(doc, "", space_after=2)
+    _loop_table(doc, "row in totals", ["{{ row.label }}", "{{ row.value }}"], right=True,
+                strong_if="row.strong")
+    _paragraph(doc, "{%p if order_discount_note %}", space_after=0)
+    _paragraph(doc, "{{ order_discount_note }}", size=8.5)
+    _paragraph(doc, "{%p endif %}", space_after=0)
+    _paragraph(doc, "{{ in_words }}", italic=True)
+
+    _paragraph(doc, "{%p if terms %}", space_after=0)
+    _paragraph(doc, "{{ labels.terms_title }}", bold=True, size=11)
+    _loop_table(doc, "term in terms", ["{{ term.label }}", "{{ term.value }}"], right=False)
+    _paragraph(doc, "{%p endif %}", space_after=0)
+    _paragraph(doc, "{{ validity }}", bold=True)
+    _paragraph(doc, "{{ labels.manager }}: {{ manager }}", space_after=18)
+
+    signature = doc.add_table(rows=2, cols=3)
+    _cell_text(signature.rows[0].cells[0], "{{ signatory.position }}", size=9.5)
+    _cell_text(signature.rows[0].cells[1], "______________________", size=9.5,
+               align=WD_ALIGN_PARAGRAPH.CENTER)
+    _cell_text(signature.rows[0].cells[2], "{{ signatory.name }}", size=9.5)
+    _cell_text(signature.rows[1].cells[1], "{{ labels.signature }}", size=7,
+               align=WD_ALIGN_PARAGRAPH.CENTER)
+    doc.core_properties.author = "offergen"
+    doc.save(str(target))
+
+
+if __name__ == "__main__":
+    root = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("templates")
+    build(root / "proposal.docx")
+    print(f"wrote {root / 'proposal.docx'}")
