@@ -1,0 +1,70 @@
+# offergen — the two set-up commands are `make offers` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEV    := $(VENV)/.installed-dev
+OFFERGEN := $(BIN)/offergen
+
+.DEFAULT_GOAL := offers
+.PHONY: offers offer check test lint format clean golden docx-templates system-deps
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	@touch $@
+
+$(DEV): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+# Best effort, never fatal: HarfBuzz's subsetter makes WeasyPrint's PDFs faster and
+# byte-stable; without it WeasyPrint falls back to fontTools.
+system-deps:
+	@if ! ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing libharfbuzz-subset0 (HarfBuzz font subsetter for WeasyPrint)"; \
+	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libharfbuzz-subset0 \
+	     || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libharfbuzz-subset0)) \
+	     >/dev/null 2>&1 || echo "note: could not install libharfbuzz-subset0; PDFs use the slower fontTools subsetter"; \
+	  else echo "note: libharfbuzz-subset0 is missing (apt-get install libharfbuzz-subset0); PDFs use the slower fontTools subsetter"; fi; \
+	fi
+
+## offers: build every offer of the workspace into out/ (the default)
+offers: $(STAMP) system-deps
+	$(OFFERGEN) build
+
+## offer OFFER=<id>: build one offer
+offer: $(STAMP) system-deps
+	@test -n "$(OFFER)" || { echo "usage: make offer OFFER=<offer-id>"; exit 2; }
+	$(OFFERGEN) build $(OFFER)
+
+## check: validate every workspace file
+check: $(STAMP)
+	$(OFFERGEN) check
+
+## test: the whole test suite
+test: $(DEV) system-deps
+	$(BIN)/python -m pytest
+
+## lint: ruff (lint + format check) and mypy
+lint: $(DEV)
+	$(BIN)/ruff check src tests tools
+	$(BIN)/ruff format --check src tests tools
+	$(BIN)/mypy
+
+format: $(DEV)
+	$(BIN)/ruff format src tests tools
+	$(BIN)/ruff check --fix src tests tools
+
+## golden: regenerate tests/golden/ from the example workspace, for review in git diff
+golden: $(DEV) system-deps
+	$(BIN)/python -m tests.golden
+
+## docx-templates: regenerate templates/*.docx from tools/make_docx_templates.py
+docx-templates: $(DEV)
+	$(BIN)/python tools/make_docx_templates.py templates
+
+clean:
+	rm -rf out .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
