@@ -1,0 +1,68 @@
+"""`offergen check`: one case per kind of bad input, each with its exact message."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .conftest import DATA, copy_workspace, run
+
+INVALID = DATA / "invalid"
+CASES = sorted(path.name for path in INVALID.iterdir() if path.is_dir())
+
+
+def test_the_minimal_workspace_is_valid(scratch: Path) -> None:
+    result = run("-C", scratch, "check")
+    assert result.exit_code == 0
+    assert result.output == "ok: 1 offers, 1 clients, 1 catalog items\n"
+
+
+def test_the_example_workspace_is_valid() -> None:
+    result = run("-C", DATA.parent.parent, "check")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("ok: 4 offers, 4 clients")
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_invalid_input_is_reported_exactly(case: str, tmp_path: Path) -> None:
+    workspace = copy_workspace(DATA / "minimal", tmp_path / "ws")
+    for source in (INVALID / case).rglob("*"):
+        if source.is_file() and source.name != "expected.txt":
+            target = workspace / source.relative_to(INVALID / case)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    expected = (INVALID / case / "expected.txt").read_text(encoding="utf-8")
+    result = run("-C", workspace, "check")
+    assert result.exit_code == 1
+    assert result.stderr == expected
+    assert "Traceback" not in result.output
+
+
+def test_every_case_has_a_message_located_by_line_and_column() -> None:
+    for case in CASES:
+        first = (INVALID / case / "expected.txt").read_text(encoding="utf-8").splitlines()[0]
+        path, line, column, _ = first.split(":", 3)
+        assert path.endswith((".yaml", ".yml")), case
+        assert int(line) >= 1 and int(column) >= 1, case
+
+
+def test_a_missing_workspace_is_one_clear_error(tmp_path: Path) -> None:
+    result = run("-C", tmp_path, "check")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "catalog.yaml:1:1: file not found; is this an offergen workspace? "
+        "(offergen -C DIR points elsewhere)",
+        "offergen.yaml:1:1: file not found; is this an offergen workspace? "
+        "(offergen -C DIR points elsewhere)",
+        "2 errors in 2 files; nothing was built.",
+    ]
+
+
+def test_a_failed_check_builds_nothing(scratch: Path) -> None:
+    (scratch / "offers" / "a-1.yaml").write_text("number: X\n", encoding="utf-8")
+    result = run("-C", scratch, "build")
+    assert result.exit_code == 1
+    assert "nothing was built" in result.stderr
+    assert not (scratch / "out").exists()
