@@ -24,9 +24,17 @@ FONT = "Arial"
 BLUE = RGBColor(0x1D, 0x4E, 0x89)
 
 
-def _paragraph(doc: object, text: str = "", *, bold: bool = False, size: float | None = None,
-               align: int | None = None, color: RGBColor | None = None,
-               italic: bool = False, space_after: float = 3) -> Paragraph:
+def _paragraph(
+    doc: object,
+    text: str = "",
+    *,
+    bold: bool = False,
+    size: float | None = None,
+    align: int | None = None,
+    color: RGBColor | None = None,
+    italic: bool = False,
+    space_after: float = 3,
+) -> Paragraph:
     paragraph: Paragraph = doc.add_paragraph()  # type: ignore[attr-defined]
     if text:
         run = paragraph.add_run(text)
@@ -41,8 +49,9 @@ def _paragraph(doc: object, text: str = "", *, bold: bool = False, size: float |
     return paragraph
 
 
-def _cell_text(cell: object, text: str, *, bold: bool = False, align: int | None = None,
-               size: float = 8.5) -> None:
+def _cell_text(
+    cell: object, text: str, *, bold: bool = False, align: int | None = None, size: float = 8.5
+) -> None:
     paragraph = cell.paragraphs[0]  # type: ignore[attr-defined]
     run = paragraph.add_run(text)
     run.bold = bold
@@ -79,8 +88,8 @@ def _items_table(doc: object) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for index, key in enumerate(columns):
         align = WD_ALIGN_PARAGRAPH.RIGHT if key in right else None
-        _cell_text(table.rows[0].cells[index], "{{ columns.%s }}" % key, bold=True)
-        _cell_text(table.rows[2].cells[index], "{{ line.%s }}" % key, align=align)
+        _cell_text(table.rows[0].cells[index], "{{ columns." + key + " }}", bold=True)
+        _cell_text(table.rows[2].cells[index], "{{ line." + key + " }}", align=align)
         for row in table.rows:
             row.cells[index].width = widths[index]
     _cell_text(table.rows[1].cells[0], "{%tr for line in lines %}")
@@ -88,11 +97,15 @@ def _items_table(doc: object) -> None:
     _repeat_header(table)
 
 
-def _loop_table(doc: object, loop: str, cells: list[str], *, right: bool,
-                strong_if: str | None = None) -> None:
+def _loop_table(
+    doc: object, loop: str, cells: list[str], *, right: bool, strong_if: str | None = None
+) -> None:
     """Rows repeated by docxtpl; with `strong_if`, a bold variant of the row for it."""
-    variants = [(True, f"{{%tr if {strong_if} %}}"), (False, "{%tr else %}")] if strong_if \
+    variants = (
+        [(True, f"{{%tr if {strong_if} %}}"), (False, "{%tr else %}")]
+        if strong_if
         else [(False, "")]
+    )
     count = 2 + sum(2 if control else 1 for _, control in variants) + (1 if strong_if else 0)
     table = doc.add_table(rows=count, cols=len(cells))  # type: ignore[attr-defined]
     rows = iter(table.rows)
@@ -137,12 +150,16 @@ def build(target: Path) -> None:
     _paragraph(doc, "{{ line }}", size=8.5, space_after=0)
     _paragraph(doc, "{%p endfor %}", space_after=0)
     _paragraph(doc, "{%p if addressee.name %}", space_after=0)
-    _paragraph(doc, "{{ labels.attention }}: {{ addressee.name }}"
-                    "{% if addressee.position %}, {{ addressee.position }}{% endif %}")
+    _paragraph(
+        doc,
+        "{{ labels.attention }}: {{ addressee.name }}"
+        "{% if addressee.position %}, {{ addressee.position }}{% endif %}",
+    )
     _paragraph(doc, "{%p endif %}", space_after=0)
 
-    _paragraph(doc, "{{ title }}", bold=True, size=15, align=WD_ALIGN_PARAGRAPH.CENTER,
-               space_after=0)
+    _paragraph(
+        doc, "{{ title }}", bold=True, size=15, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0
+    )
     _paragraph(doc, "{{ heading }}", align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
     _paragraph(doc, "{{ greeting }}")
     _paragraph(doc, "{%p for paragraph in intro %}", space_after=0)
@@ -151,8 +168,13 @@ def build(target: Path) -> None:
 
     _items_table(doc)
     _paragraph(doc, "", space_after=2)
-    _loop_table(doc, "row in totals", ["{{ row.label }}", "{{ row.value }}"], right=True,
-                strong_if="row.strong")
+    _loop_table(
+        doc,
+        "row in totals",
+        ["{{ row.label }}", "{{ row.value }}"],
+        right=True,
+        strong_if="row.strong",
+    )
     _paragraph(doc, "{%p if order_discount_note %}", space_after=0)
     _paragraph(doc, "{{ order_discount_note }}", size=8.5)
     _paragraph(doc, "{%p endif %}", space_after=0)
@@ -167,11 +189,19 @@ def build(target: Path) -> None:
 
     signature = doc.add_table(rows=2, cols=3)
     _cell_text(signature.rows[0].cells[0], "{{ signatory.position }}", size=9.5)
-    _cell_text(signature.rows[0].cells[1], "______________________", size=9.5,
-               align=WD_ALIGN_PARAGRAPH.CENTER)
+    _cell_text(
+        signature.rows[0].cells[1],
+        "______________________",
+        size=9.5,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+    )
     _cell_text(signature.rows[0].cells[2], "{{ signatory.name }}", size=9.5)
-    _cell_text(signature.rows[1].cells[1], "{{ labels.signature }}", size=7,
-               align=WD_ALIGN_PARAGRAPH.CENTER)
+    _cell_text(
+        signature.rows[1].cells[1],
+        "{{ labels.signature }}",
+        size=7,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+    )
     doc.core_properties.author = "offergen"
     doc.save(str(target))
 

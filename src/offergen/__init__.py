@@ -2,6 +2,7 @@
 
 from .build import build
 from .errors import OffergenError, Problem, RenderError, ValidationFailed
+from .pricing import price_offer
 from .workspace import Workspace, load_workspace
 
 __version__ = "0.1.0"
@@ -17,5 +18,3 @@ __all__ = [
     "load_workspace",
     "price_offer",
 ]
-
-from .pricing import price_offer  # noqa: E402

@@ -32,8 +32,9 @@ class BuildReport:
         return [result for result in self.results if result.error is not None]
 
 
-def render_offer(workspace: Workspace, templates: Templates, offer_id: str,
-                 formats: Sequence[str] = FORMATS) -> dict[str, bytes]:
+def render_offer(
+    workspace: Workspace, templates: Templates, offer_id: str, formats: Sequence[str] = FORMATS
+) -> dict[str, bytes]:
     """Every document of one offer as `{file name: bytes}`; nothing touches the disk."""
     locale = workspace.settings(offer_id).locale
     labels = templates.labels(locale)
@@ -43,13 +44,18 @@ def render_offer(workspace: Workspace, templates: Templates, offer_id: str,
         if "pdf" in formats:
             files[f"{kind.name}.pdf"] = render_pdf(templates, kind.template("pdf"), context, meta)
         if "docx" in formats:
-            files[f"{kind.name}.docx"] = render_docx(templates, kind.template("docx"), context,
-                                                     meta)
+            files[f"{kind.name}.docx"] = render_docx(
+                templates, kind.template("docx"), context, meta
+            )
     return files
 
 
-def build(workspace: Workspace, offer_ids: Sequence[str] | None = None,
-          formats: Sequence[str] = FORMATS, out_dir: Path | None = None) -> BuildReport:
+def build(
+    workspace: Workspace,
+    offer_ids: Sequence[str] | None = None,
+    formats: Sequence[str] = FORMATS,
+    out_dir: Path | None = None,
+) -> BuildReport:
     """Render and write the offers named (all by default); an offer that fails to render
     keeps its previous files and does not stop the others."""
     ids = list(offer_ids) if offer_ids else sorted(workspace.offers)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -35,14 +34,24 @@ class _Cli(click.Group):
         except Exception as error:
             if os.environ.get("OFFERGEN_DEBUG"):
                 raise
-            click.echo(f"internal error: {type(error).__name__}: {error} "
-                       "(run with OFFERGEN_DEBUG=1 for details)", err=True)
+            click.echo(
+                f"internal error: {type(error).__name__}: {error} "
+                "(run with OFFERGEN_DEBUG=1 for details)",
+                err=True,
+            )
             ctx.exit(EXIT_INTERNAL)
 
 
 @click.group(cls=_Cli)
-@click.option("-C", "--workspace", "workspace", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("."), show_default=True, help="The workspace folder.")
+@click.option(
+    "-C",
+    "--workspace",
+    "workspace",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The workspace folder.",
+)
 @click.version_option(package_name="offergen")
 @click.pass_context
 def cli(ctx: click.Context, workspace: Path) -> None:
@@ -63,8 +72,10 @@ def check(ctx: click.Context) -> None:
     workspace = _load(ctx)
     for warning in workspace.warnings:
         click.echo(str(warning), err=True)
-    click.echo(f"ok: {len(workspace.offers)} offers, {len(workspace.clients)} clients, "
-               f"{len(workspace.catalog.items)} catalog items")
+    click.echo(
+        f"ok: {len(workspace.offers)} offers, {len(workspace.clients)} clients, "
+        f"{len(workspace.catalog.items)} catalog items"
+    )
 
 
 @cli.command()
@@ -84,13 +95,23 @@ def price(ctx: click.Context, offer: str, as_json: bool) -> None:
 
 @cli.command()
 @click.argument("offers", nargs=-1)
-@click.option("--format", "formats", type=click.Choice(["pdf", "docx"]), multiple=True,
-              help="Only this format (repeatable); both by default.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder (default: out/ in the workspace).")
+@click.option(
+    "--format",
+    "formats",
+    type=click.Choice(["pdf", "docx"]),
+    multiple=True,
+    help="Only this format (repeatable); both by default.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: out/ in the workspace).",
+)
 @click.pass_context
-def build(ctx: click.Context, offers: tuple[str, ...], formats: tuple[str, ...],
-          out_dir: Path | None) -> None:
+def build(
+    ctx: click.Context, offers: tuple[str, ...], formats: tuple[str, ...], out_dir: Path | None
+) -> None:
     """Build the documents of OFFERS (every offer by default) into out/<offer-id>/."""
     from .build import build as run_build
     from .documents import FORMATS
@@ -100,8 +121,11 @@ def build(ctx: click.Context, offers: tuple[str, ...], formats: tuple[str, ...],
     cwd = Path.cwd()
     for result in report.results:
         if result.error:
-            click.echo(f"FAILED {result.offer_id}: {result.error} "
-                       "(its earlier documents, if any, were left as they were)", err=True)
+            click.echo(
+                f"FAILED {result.offer_id}: {result.error} "
+                "(its earlier documents, if any, were left as they were)",
+                err=True,
+            )
             continue
         shown = ", ".join(_shown(path, cwd) for path in result.written)
         click.echo(f"built {result.offer_id}: {shown}")
@@ -120,4 +144,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -22,8 +22,8 @@ __all__ = [
     "SUPPORTED_CURRENCIES",
     "Locale",
     "amount_in_words",
-    "currency_supported",
     "count_noun",
+    "currency_supported",
     "format_amount",
     "format_date",
     "format_money",
@@ -122,8 +122,9 @@ def format_money(amount: Decimal, currency: str, locale: Locale) -> str:
 
 def format_amount(amount: Decimal, locale: Locale) -> str:
     """Print money without its currency, as table cells do: "125 000,00" / "125,000.00"."""
-    text = _babel_format_decimal(round_money(amount), format="#,##0.00",
-                                 locale=_babel_locale(locale))
+    text = _babel_format_decimal(
+        round_money(amount), format="#,##0.00", locale=_babel_locale(locale)
+    )
     return _nbsp(text)
 
 

@@ -33,8 +33,11 @@ Position = tuple[int, int]
 _NUMBER = re.compile(r"[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_PLAIN_TAGS = {BaseResolver.DEFAULT_SCALAR_TAG, BaseResolver.DEFAULT_SEQUENCE_TAG,
-               BaseResolver.DEFAULT_MAPPING_TAG}
+_PLAIN_TAGS = {
+    BaseResolver.DEFAULT_SCALAR_TAG,
+    BaseResolver.DEFAULT_SEQUENCE_TAG,
+    BaseResolver.DEFAULT_MAPPING_TAG,
+}
 
 
 def format_loc(loc: Loc) -> str:
@@ -62,14 +65,15 @@ class Document:
             loc = loc[:-1]
         return self.values.get(loc, (1, 1))
 
-    def problem(self, loc: Loc, message: str, *, key: bool = False,
-                severity: str = "error") -> Problem:
+    def problem(
+        self, loc: Loc, message: str, *, key: bool = False, severity: str = "error"
+    ) -> Problem:
         line, column = self.position(loc, key=key)
         return Problem(self.path, line, column, format_loc(loc), message, severity)
 
 
 class _Refusal(Exception):
-    def __init__(self, message: str, mark: yaml.Mark | None) -> None:
+    def __init__(self, message: str, mark: Any) -> None:
         super().__init__(message)
         self.message = message
         self.mark = mark
@@ -85,14 +89,13 @@ class _StrictLoader(Reader, Scanner, Parser, Composer, BaseResolver):
         Composer.__init__(self)
         BaseResolver.__init__(self)
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:
-        event = self.peek_event()
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         if isinstance(event, AliasEvent):
             raise _Refusal("aliases (*name) are not allowed; write the value out", event.start_mark)
         if isinstance(event, NodeEvent) and event.anchor is not None:
-            raise _Refusal("anchors (&name) are not allowed; write the value out",
-                           event.start_mark)
-        return Composer.compose_node(self, parent, index)  # type: ignore[no-any-return]
+            raise _Refusal("anchors (&name) are not allowed; write the value out", event.start_mark)
+        return Composer.compose_node(self, parent, index)
 
 
 def load_document(raw: bytes, path: str) -> Document:
@@ -130,8 +133,9 @@ def load_document(raw: bytes, path: str) -> Document:
 
 def _decode(raw: bytes, path: str) -> str:
     if len(raw) > MAX_FILE_BYTES:
-        raise ValidationFailed([Problem(path, 1, 1, "",
-                                        f"file is larger than {MAX_FILE_BYTES} bytes")])
+        raise ValidationFailed(
+            [Problem(path, 1, 1, "", f"file is larger than {MAX_FILE_BYTES} bytes")]
+        )
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -139,17 +143,26 @@ def _decode(raw: bytes, path: str) -> str:
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        raise ValidationFailed([Problem(
-            path, line, column, "",
-            f"not UTF-8 text (byte 0x{raw[error.start]:02x}); save the file as UTF-8")]) from None
+        raise ValidationFailed(
+            [
+                Problem(
+                    path,
+                    line,
+                    column,
+                    "",
+                    f"not UTF-8 text (byte 0x{raw[error.start]:02x}); save the file as UTF-8",
+                )
+            ]
+        ) from None
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise ValidationFailed([Problem(path, line, 1, "",
-                                        "not UTF-8 text (NUL byte); save the file as UTF-8")])
+        raise ValidationFailed(
+            [Problem(path, line, 1, "", "not UTF-8 text (NUL byte); save the file as UTF-8")]
+        )
     return text
 
 
-def _problem_at(path: str, mark: yaml.Mark | None, message: str) -> Problem:
+def _problem_at(path: str, mark: Any, message: str) -> Problem:
     if mark is None:
         return Problem(path, 1, 1, "", message)
     return Problem(path, mark.line + 1, mark.column + 1, "", message)
@@ -160,8 +173,7 @@ def _yaml_message(error: yaml.MarkedYAMLError) -> str:
     if "'\\t'" in problem:
         return "tab character in indentation or before a value; indent with spaces"
     hints = {
-        "mapping values are not allowed here":
-            "; a value containing ': ' must be quoted",
+        "mapping values are not allowed here": "; a value containing ': ' must be quoted",
         "found undefined tag handle": "; tags are not allowed",
     }
     hint = next((h for start, h in hints.items() if problem.startswith(start)), "")
@@ -190,8 +202,14 @@ def _convert(node: Node, loc: Loc, doc: Document, problems: list[Problem]) -> An
         key_position = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
         if key in mapping:
             first_line = doc.keys[key_loc][0]
-            problems.append(Problem(doc.path, *key_position, format_loc(key_loc),
-                                    f"duplicate key (first given on line {first_line})"))
+            problems.append(
+                Problem(
+                    doc.path,
+                    *key_position,
+                    format_loc(key_loc),
+                    f"duplicate key (first given on line {first_line})",
+                )
+            )
             continue
         doc.keys[key_loc] = key_position
         mapping[key] = _convert(value_node, key_loc, doc, problems)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeVar
@@ -71,8 +72,7 @@ def _whole(value: Any) -> Any:
     return value
 
 
-Text = Annotated[str, BeforeValidator(_number_as_text),
-                 Field(min_length=1, max_length=2000)]
+Text = Annotated[str, BeforeValidator(_number_as_text), Field(min_length=1, max_length=2000)]
 Id = Annotated[str, BeforeValidator(_number_as_text), Field(pattern=ID_PATTERN)]
 Flag = Annotated[bool, Strict()]
 Day = Annotated[date, BeforeValidator(_iso_date)]
@@ -227,8 +227,10 @@ class OfferItem(Model):
         if self.sku is not None:
             given = [key for key, value in ad_hoc.items() if value is not None]
             if given:
-                raise ValueError(f"a catalog line (sku) takes its {', '.join(given)} "
-                                 "from the catalog; remove it or drop the sku")
+                raise ValueError(
+                    f"a catalog line (sku) takes its {', '.join(given)} "
+                    "from the catalog; remove it or drop the sku"
+                )
         else:
             missing = [key for key, value in ad_hoc.items() if value is None]
             if missing:
@@ -289,7 +291,7 @@ def _problem(model: type[Model], document: Document, detail: ErrorDetails) -> Pr
 def _message(detail: ErrorDetails) -> str:
     kind, ctx, value = detail["type"], detail.get("ctx", {}), detail.get("input")
     shown = format(value, "f") if isinstance(value, Decimal) else repr(value)
-    messages = {
+    messages: dict[str, Callable[[], str]] = {
         "value_error": lambda: str(ctx.get("error", detail["msg"])),
         "greater_than": lambda: f"must be greater than {ctx['gt']}, got {shown}",
         "greater_than_equal": lambda: f"must be at least {ctx['ge']}, got {shown}",
@@ -322,8 +324,9 @@ def _unknown_key(model: type[Model], loc: tuple[str | int, ...]) -> str:
     owner: Any = model
     for part in loc[:-1]:
         owner = _field_model(owner, part)
-    known = list(owner.model_fields) if isinstance(owner, type) and issubclass(
-        owner, BaseModel) else []
+    known = (
+        list(owner.model_fields) if isinstance(owner, type) and issubclass(owner, BaseModel) else []
+    )
     close = difflib.get_close_matches(str(loc[-1]), known, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     return f"unknown field{hint}"

@@ -29,8 +29,9 @@ def vat_of(amount: Decimal, rate: VatRate, *, included: bool) -> Decimal:
         return round_money(amount * share)
 
 
-def convert_price(price: Decimal, *, from_rate: VatRate, from_included: bool,
-                  to_rate: VatRate, to_included: bool) -> Decimal:
+def convert_price(
+    price: Decimal, *, from_rate: VatRate, from_included: bool, to_rate: VatRate, to_included: bool
+) -> Decimal:
     """A catalog price restated in the offer's VAT convention and rate, rounded to kopecks.
 
     Unchanged when both conventions agree, so list prices stay exactly as written.
@@ -80,9 +81,9 @@ class VatGroup:
 
 @dataclass(frozen=True)
 class Totals:
-    amount: Decimal          # the sum of the printed line amounts
-    list_amount: Decimal     # the same lines at list prices
-    discount: Decimal        # list_amount - amount
+    amount: Decimal  # the sum of the printed line amounts
+    list_amount: Decimal  # the same lines at list prices
+    discount: Decimal  # list_amount - amount
     net: Decimal
     vat: Decimal
     gross: Decimal
@@ -120,20 +121,28 @@ def catalog_price(item: CatalogItem, currency: str, workspace_currency: str) -> 
     """The item's list price in `currency`, or None when the catalog has none."""
     if currency == workspace_currency:
         return item.price
-    return item.prices.get(currency)  # type: ignore[call-overload]
+    return next((price for code, price in item.prices.items() if code == currency), None)
 
 
 def price_offer(offer: Offer, catalog: Catalog, rules: PricingRules) -> PricedOffer:
     """Price every line of a validated offer; the workspace guarantees skus and prices exist."""
     by_sku = {item.sku: item for item in catalog.items}
-    lines = tuple(_price_line(number, item, offer, by_sku, rules)
-                  for number, item in enumerate(offer.items, start=1))
-    return PricedOffer(rules.currency, rules.prices_include_vat, offer.discount, lines,
-                       _totals(lines, rules.prices_include_vat))
+    lines = tuple(
+        _price_line(number, item, offer, by_sku, rules)
+        for number, item in enumerate(offer.items, start=1)
+    )
+    return PricedOffer(
+        rules.currency,
+        rules.prices_include_vat,
+        offer.discount,
+        lines,
+        _totals(lines, rules.prices_include_vat),
+    )
 
 
-def _price_line(number: int, item: OfferItem, offer: Offer, by_sku: dict[str, CatalogItem],
-                rules: PricingRules) -> PricedLine:
+def _price_line(
+    number: int, item: OfferItem, offer: Offer, by_sku: dict[str, CatalogItem], rules: PricingRules
+) -> PricedLine:
     rate: VatRate
     if item.sku is not None:
         entry = by_sku[item.sku]
@@ -141,9 +150,13 @@ def _price_line(number: int, item: OfferItem, offer: Offer, by_sku: dict[str, Ca
         rate = _first_rate(item.vat_rate, offer.vat_rate, listed_rate)
         listed = catalog_price(entry, rules.currency, rules.workspace_currency)
         assert listed is not None, "the workspace checks every sku has a price"
-        unit_price = convert_price(listed, from_rate=listed_rate,
-                                   from_included=rules.catalog_prices_include_vat,
-                                   to_rate=rate, to_included=rules.prices_include_vat)
+        unit_price = convert_price(
+            listed,
+            from_rate=listed_rate,
+            from_included=rules.catalog_prices_include_vat,
+            to_rate=rate,
+            to_included=rules.prices_include_vat,
+        )
         name, unit = entry.name, entry.unit
     else:
         assert item.price is not None and item.name is not None and item.unit is not None
@@ -154,9 +167,19 @@ def _price_line(number: int, item: OfferItem, offer: Offer, by_sku: dict[str, Ca
         ctx.prec = 40
         list_amount = round_money(item.qty * unit_price)
         amount = round_money(item.qty * unit_price * (1 - discount / HUNDRED))
-    return PricedLine(number, item.sku, name, unit, item.qty, unit_price, discount,
-                      list_amount, amount, rate,
-                      vat_of(amount, rate, included=rules.prices_include_vat))
+    return PricedLine(
+        number,
+        item.sku,
+        name,
+        unit,
+        item.qty,
+        unit_price,
+        discount,
+        list_amount,
+        amount,
+        rate,
+        vat_of(amount, rate, included=rules.prices_include_vat),
+    )
 
 
 def _first_rate(*rates: VatRate | None) -> VatRate:
@@ -168,8 +191,7 @@ def _totals(lines: Sequence[PricedLine], included: bool) -> Totals:
     list_amount = sum((line.list_amount for line in lines), Decimal("0.00"))
     vat = sum((line.vat for line in lines), Decimal("0.00"))
     net, gross = (amount - vat, amount) if included else (amount, amount + vat)
-    return Totals(amount, list_amount, list_amount - amount, net, vat, gross,
-                  _vat_groups(lines))
+    return Totals(amount, list_amount, list_amount - amount, net, vat, gross, _vat_groups(lines))
 
 
 def _vat_groups(lines: Sequence[PricedLine]) -> tuple[VatGroup, ...]:
@@ -179,7 +201,10 @@ def _vat_groups(lines: Sequence[PricedLine]) -> tuple[VatGroup, ...]:
             rates.append(line.vat_rate)
     rates.sort(key=lambda rate: -1 if rate == "none" else int(rate), reverse=True)
     return tuple(
-        VatGroup(rate,
-                 sum((ln.amount for ln in lines if ln.vat_rate == rate), Decimal("0.00")),
-                 sum((ln.vat for ln in lines if ln.vat_rate == rate), Decimal("0.00")))
-        for rate in rates)
+        VatGroup(
+            rate,
+            sum((ln.amount for ln in lines if ln.vat_rate == rate), Decimal("0.00")),
+            sum((ln.vat for ln in lines if ln.vat_rate == rate), Decimal("0.00")),
+        )
+        for rate in rates
+    )

@@ -51,17 +51,28 @@ def price_table(workspace: Workspace, offer_id: str) -> str:
     """A plain-text table of the priced lines and totals."""
     priced, locale = workspace.price(offer_id), workspace.settings(offer_id).locale
     header = ["#", "item", "qty", "unit", "price", "disc.", "amount", "VAT rate", "VAT"]
-    rows = [[str(line.number), line.name.get(locale) or "", format_number(line.qty, locale),
-             line.unit.get(locale) or "", format_amount(line.unit_price, locale),
-             format_percent(line.discount_percent, locale) if line.discount_percent else "",
-             format_amount(line.amount, locale), str(line.vat_rate),
-             format_amount(line.vat, locale)] for line in priced.lines]
+    rows = [
+        [
+            str(line.number),
+            line.name.get(locale) or "",
+            format_number(line.qty, locale),
+            line.unit.get(locale) or "",
+            format_amount(line.unit_price, locale),
+            format_percent(line.discount_percent, locale) if line.discount_percent else "",
+            format_amount(line.amount, locale),
+            str(line.vat_rate),
+            format_amount(line.vat, locale),
+        ]
+        for line in priced.lines
+    ]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     numeric = {0, 2, 4, 5, 6, 8}
 
     def fmt(row: list[str]) -> str:
-        cells = (cell.rjust(w) if i in numeric else cell.ljust(w)
-                 for i, (cell, w) in enumerate(zip(row, widths, strict=True)))
+        cells = (
+            cell.rjust(w) if i in numeric else cell.ljust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        )
         return "  ".join(cells).rstrip()
 
     lines = [fmt(header), "  ".join("-" * w for w in widths), *map(fmt, rows), ""]
@@ -77,5 +88,7 @@ def _totals_lines(priced: PricedOffer, locale: Any) -> list[str]:
         pairs.insert(0, ("discount", totals.discount))
         pairs.insert(0, ("list", totals.list_amount))
     width = max(len(label) for label, _ in pairs)
-    return [f"{label.rjust(width)}: {format_amount(value, locale)} {priced.currency}"
-            for label, value in pairs]
+    return [
+        f"{label.rjust(width)}: {format_amount(value, locale)} {priced.currency}"
+        for label, value in pairs
+    ]

@@ -169,8 +169,10 @@ def _not_yaml_message(path: Path) -> str:
 
 
 def _bad_id_message(stem: str) -> str:
-    return (f"file name {stem!r} is not a valid id: use lower-case latin letters, digits, "
-            "'.', '_' and '-', starting with a letter or digit, at most 64 characters")
+    return (
+        f"file name {stem!r} is not a valid id: use lower-case latin letters, digits, "
+        "'.', '_' and '-', starting with a letter or digit, at most 64 characters"
+    )
 
 
 # --- requisites -------------------------------------------------------------------------
@@ -183,8 +185,9 @@ def _check_seller(reader: _Reader, config: Config) -> None:
     checks(("seller", "inn"), requisites.check_inn(seller.inn))
     if company:
         if seller.kpp is None:
-            reader.problems.append(doc.problem(("seller", "kpp"),
-                                               "required for a company (ИНН of 10 digits)"))
+            reader.problems.append(
+                doc.problem(("seller", "kpp"), "required for a company (ИНН of 10 digits)")
+            )
         else:
             checks(("seller", "kpp"), requisites.check_kpp(seller.kpp))
         checks(("seller", "ogrn"), requisites.check_ogrn(seller.ogrn))
@@ -242,14 +245,17 @@ def _check_bank(doc: Document, loc: Loc, bank: Bank, problems: list[Problem]) ->
         return
     checks((*loc, "account"), requisites.check_settlement_account(bank.account, bank.bik))
     if bank.corr_account is not None:
-        checks((*loc, "corr_account"),
-               requisites.check_correspondent_account(bank.corr_account, bank.bik))
+        checks(
+            (*loc, "corr_account"),
+            requisites.check_correspondent_account(bank.corr_account, bank.bik),
+        )
 
 
 def _run(doc: Document, problems: list[Problem]) -> Callable[[Loc, str | None], None]:
     def check(loc: Loc, message: str | None) -> None:
         if message is not None:
             problems.append(doc.problem(loc, message))
+
     return check
 
 
@@ -261,8 +267,11 @@ def _check_catalog(doc: Document, catalog: Catalog, problems: list[Problem]) -> 
     for index, item in enumerate(catalog.items):
         if item.sku in seen:
             line = doc.position(("items", seen[item.sku], "sku"))[0]
-            problems.append(doc.problem(("items", index, "sku"),
-                                        f"sku {item.sku!r} is already listed on line {line}"))
+            problems.append(
+                doc.problem(
+                    ("items", index, "sku"), f"sku {item.sku!r} is already listed on line {line}"
+                )
+            )
         else:
             seen[item.sku] = index
 
@@ -273,8 +282,9 @@ def _check_offer(workspace: Workspace, offer_id: str, problems: list[Problem]) -
     problems.extend(_offer_problems(workspace, doc, offer, offer_id))
 
 
-def _offer_problems(workspace: Workspace, doc: Document, offer: Offer,
-                    offer_id: str) -> Iterator[Problem]:
+def _offer_problems(
+    workspace: Workspace, doc: Document, offer: Offer, offer_id: str
+) -> Iterator[Problem]:
     client = workspace.clients.get(offer.client)
     if client is None:
         close = difflib.get_close_matches(offer.client, list(workspace.clients), n=1)
@@ -282,18 +292,23 @@ def _offer_problems(workspace: Workspace, doc: Document, offer: Offer,
         yield doc.problem(("client",), f"no client {offer.client!r} in {CLIENTS_DIR}/{hint}")
         return
     if offer.valid_until is not None and offer.valid_until < offer.date:
-        yield doc.problem(("valid_until",),
-                          f"{offer.valid_until} is before the offer date {offer.date}")
+        yield doc.problem(
+            ("valid_until",), f"{offer.valid_until} is before the offer date {offer.date}"
+        )
     if offer.contact is not None and offer.contact not in {c.name for c in client.contacts}:
         names = ", ".join(c.name for c in client.contacts) or "none"
-        yield doc.problem(("contact",), f"{offer.contact!r} is not among the contacts of "
-                                        f"{CLIENTS_DIR}/{offer.client}.yaml ({names})")
+        yield doc.problem(
+            ("contact",),
+            f"{offer.contact!r} is not among the contacts of "
+            f"{CLIENTS_DIR}/{offer.client}.yaml ({names})",
+        )
     settings = workspace.settings(offer_id)
     yield from _item_problems(workspace, doc, offer, settings)
 
 
-def _item_problems(workspace: Workspace, doc: Document, offer: Offer,
-                   settings: OfferSettings) -> Iterator[Problem]:
+def _item_problems(
+    workspace: Workspace, doc: Document, offer: Offer, settings: OfferSettings
+) -> Iterator[Problem]:
     by_sku = {item.sku: item for item in workspace.catalog.items}
     currency, locale = settings.rules.currency, settings.locale
     for index, item in enumerate(offer.items):
@@ -301,25 +316,31 @@ def _item_problems(workspace: Workspace, doc: Document, offer: Offer,
             for name in ("name", "unit"):
                 text = getattr(item, name)
                 if text is not None and text.get(locale) is None:
-                    yield doc.problem(("items", index, name),
-                                      f"has no {locale!r} text for this {locale} offer")
+                    yield doc.problem(
+                        ("items", index, name), f"has no {locale!r} text for this {locale} offer"
+                    )
             continue
         entry = by_sku.get(item.sku)
         if entry is None:
             close = difflib.get_close_matches(item.sku, list(by_sku), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            yield doc.problem(("items", index, "sku"),
-                              f"unknown sku {item.sku!r} (not in {CATALOG_FILE}){hint}")
+            yield doc.problem(
+                ("items", index, "sku"), f"unknown sku {item.sku!r} (not in {CATALOG_FILE}){hint}"
+            )
             continue
         if catalog_price(entry, currency, settings.rules.workspace_currency) is None:
-            yield doc.problem(("items", index, "sku"),
-                              f"{item.sku} has no price in {currency} in {CATALOG_FILE} "
-                              f"(add prices: {{{currency}: …}})")
+            yield doc.problem(
+                ("items", index, "sku"),
+                f"{item.sku} has no price in {currency} in {CATALOG_FILE} "
+                f"(add prices: {{{currency}: …}})",
+            )
         for name in ("name", "unit"):
             if getattr(entry, name).get(locale) is None:
-                yield doc.problem(("items", index, "sku"),
-                                  f"{item.sku} has no {locale!r} {name} in {CATALOG_FILE} "
-                                  f"for this {locale} offer")
+                yield doc.problem(
+                    ("items", index, "sku"),
+                    f"{item.sku} has no {locale!r} {name} in {CATALOG_FILE} "
+                    f"for this {locale} offer",
+                )
 
 
 def _check_unique_numbers(workspace: Workspace, problems: list[Problem]) -> None:
@@ -327,8 +348,12 @@ def _check_unique_numbers(workspace: Workspace, problems: list[Problem]) -> None
     for offer_id, offer in workspace.offers.items():
         if offer.number in first:
             doc = workspace.sources[f"{OFFERS_DIR}/{offer_id}.yaml"]
-            problems.append(doc.problem(
-                ("number",),
-                f"{offer.number!r} is already the number of {OFFERS_DIR}/{first[offer.number]}.yaml"))
+            problems.append(
+                doc.problem(
+                    ("number",),
+                    f"{offer.number!r} is already the number of "
+                    f"{OFFERS_DIR}/{first[offer.number]}.yaml",
+                )
+            )
         else:
             first[offer.number] = offer_id

@@ -34,36 +34,62 @@ def bank_line(bank: Bank | None, labels: dict[str, str]) -> str:
 
 def seller_block(seller: Seller, labels: dict[str, str], locale: Locale) -> dict[str, Any]:
     entrepreneur = len(seller.inn) == 12
-    ids = _labelled(labels, [("inn", seller.inn), ("kpp", seller.kpp),
-                             ("ogrnip" if entrepreneur else "ogrn", seller.ogrn)])
-    contacts = joined(f"{labels['phone']} {seller.phone}" if seller.phone else None,
-                      seller.email, seller.website)
-    lines = [local(seller.address, seller.address_en, locale), ids,
-             bank_line(seller.bank, labels), contacts]
-    return {"name": local(seller.name, seller.name_en, locale),
-            "lines": [line for line in lines if line]}
+    ids = _labelled(
+        labels,
+        [
+            ("inn", seller.inn),
+            ("kpp", seller.kpp),
+            ("ogrnip" if entrepreneur else "ogrn", seller.ogrn),
+        ],
+    )
+    contacts = joined(
+        f"{labels['phone']} {seller.phone}" if seller.phone else None, seller.email, seller.website
+    )
+    lines = [
+        local(seller.address, seller.address_en, locale),
+        ids,
+        bank_line(seller.bank, labels),
+        contacts,
+    ]
+    return {
+        "name": local(seller.name, seller.name_en, locale),
+        "lines": [line for line in lines if line],
+    }
 
 
 def client_block(client: Client, labels: dict[str, str]) -> dict[str, Any]:
     if client.kind == "foreign":
-        ids = joined(client.country,
-                     _labelled(labels, [("registration_number", client.registration_number),
-                                        ("vat_id", client.vat_id), ("inn", client.inn)]))
+        ids = joined(
+            client.country,
+            _labelled(
+                labels,
+                [
+                    ("registration_number", client.registration_number),
+                    ("vat_id", client.vat_id),
+                    ("inn", client.inn),
+                ],
+            ),
+        )
     else:
         ogrn_key = "ogrn" if client.kind == "company" else "ogrnip"
-        ids = _labelled(labels, [("inn", client.inn), ("kpp", client.kpp),
-                                 (ogrn_key, client.ogrn)])
+        ids = _labelled(labels, [("inn", client.inn), ("kpp", client.kpp), (ogrn_key, client.ogrn)])
     lines = [client.address, ids]
     return {"name": client.name, "lines": [line for line in lines if line]}
 
 
 def person_block(person: Person | Signatory, locale: Locale) -> dict[str, str]:
     position = person.position or ""
-    return {"name": local(person.name, person.name_en, locale),
-            "position": local(position, person.position_en, locale)}
+    return {
+        "name": local(person.name, person.name_en, locale),
+        "position": local(position, person.position_en, locale),
+    }
 
 
 def contact_line(person: Person, labels: dict[str, str], locale: Locale) -> str:
     block = person_block(person, locale)
-    return joined(block["name"], block["position"], person.email,
-                  f"{labels['phone']} {person.phone}" if person.phone else None)
+    return joined(
+        block["name"],
+        block["position"],
+        person.email,
+        f"{labels['phone']} {person.phone}" if person.phone else None,
+    )

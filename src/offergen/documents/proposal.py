@@ -43,8 +43,9 @@ class _Text:
         return tuple(self.labels[key].split("|"))
 
 
-def proposal_context(workspace: Workspace, offer_id: str,
-                     labels: dict[str, str]) -> tuple[dict[str, Any], DocumentMeta]:
+def proposal_context(
+    workspace: Workspace, offer_id: str, labels: dict[str, str]
+) -> tuple[dict[str, Any], DocumentMeta]:
     """The proposal's context and document properties for one offer."""
     offer = workspace.offer(offer_id)
     client = workspace.clients[offer.client]
@@ -54,16 +55,16 @@ def proposal_context(workspace: Workspace, offer_id: str,
     text = _Text(labels, locale)
     seller = workspace.config.seller
     manager = offer.manager or workspace.config.defaults.manager
-    heading = text("number_and_date", number=offer.number,
-                   date=format_date(offer.date, locale))
+    heading = text("number_and_date", number=offer.number, date=format_date(offer.date, locale))
     title = text("proposal_title")
-    context = {
+    seller_named = seller_block(seller, labels, locale)
+    context: dict[str, Any] = {
         "lang": locale,
         "labels": labels,
         "title": title,
         "heading": heading,
         "number": offer.number,
-        "seller": seller_block(seller, labels, locale),
+        "seller": seller_named,
         "client": client_block(client, labels),
         "addressee": _addressee(offer, client, locale),
         "greeting": _greeting(offer, client, text),
@@ -71,19 +72,24 @@ def proposal_context(workspace: Workspace, offer_id: str,
         "columns": _columns(priced, text),
         "lines": [_line(line, text) for line in priced.lines],
         "totals": _totals(priced, text),
-        "order_discount_note": (text("order_discount_note",
-                                     percent=format_percent(offer.discount, locale))
-                                if offer.discount else ""),
+        "order_discount_note": (
+            text("order_discount_note", percent=format_percent(offer.discount, locale))
+            if offer.discount
+            else ""
+        ),
         "in_words": _in_words(priced, text),
         "terms": _terms(offer.terms, text),
-        "validity": joined_words(text("term_validity"),
-                                 format_date(settings.valid_until, locale)),
+        "validity": joined_words(text("term_validity"), format_date(settings.valid_until, locale)),
         "manager": contact_line(manager, labels, locale),
         "signatory": person_block(seller.signatory, locale),
     }
-    meta = DocumentMeta(title=f"{title} {heading}", author=context["seller"]["name"],
-                        subject=client.name, language="ru-RU" if locale == "ru" else "en-US",
-                        created=offer.date)
+    meta = DocumentMeta(
+        title=f"{title} {heading}",
+        author=seller_named["name"],
+        subject=client.name,
+        language="ru-RU" if locale == "ru" else "en-US",
+        created=offer.date,
+    )
     return context, meta
 
 
@@ -113,7 +119,8 @@ def _greeting(offer: Offer, client: Client, text: _Text) -> str:
 
 def _intro(offer: Offer, client: Client, text: _Text) -> list[str]:
     if offer.intro:
-        return [part.strip() for part in offer.intro.split("\n\n") if part.strip()]
+        # Blank lines separate paragraphs; single line breaks are just wrapping.
+        return [" ".join(part.split()) for part in offer.intro.split("\n\n") if part.strip()]
     if client.needs:
         return [text("intro_from_needs", needs="; ".join(client.needs))]
     return [text("intro_default")]
@@ -122,11 +129,22 @@ def _intro(offer: Offer, client: Client, text: _Text) -> list[str]:
 def _columns(priced: PricedOffer, text: _Text) -> dict[str, str]:
     sign = CURRENCY_SIGNS[priced.currency]
     exempt = all(line.vat_rate == "none" for line in priced.lines)
-    price_key = ("col_price" if exempt else
-                 "col_price_with_vat" if priced.prices_include_vat else "col_price_without_vat")
-    return {"number": text("col_number"), "name": text("col_name"), "unit": text("col_unit"),
-            "qty": text("col_qty"), "price": text(price_key, currency=sign),
-            "discount": text("col_discount"), "amount": text("col_amount", currency=sign)}
+    price_key = (
+        "col_price"
+        if exempt
+        else "col_price_with_vat"
+        if priced.prices_include_vat
+        else "col_price_without_vat"
+    )
+    return {
+        "number": text("col_number"),
+        "name": text("col_name"),
+        "unit": text("col_unit"),
+        "qty": text("col_qty"),
+        "price": text(price_key, currency=sign),
+        "discount": text("col_discount"),
+        "amount": text("col_amount", currency=sign),
+    }
 
 
 def _line(line: PricedLine, text: _Text) -> dict[str, str]:
@@ -139,8 +157,7 @@ def _line(line: PricedLine, text: _Text) -> dict[str, str]:
         "unit": unit,
         "qty": format_number(line.qty, locale),
         "price": format_amount(line.unit_price, locale),
-        "discount": format_percent(line.discount_percent, locale) if line.discount_percent
-        else "—",
+        "discount": format_percent(line.discount_percent, locale) if line.discount_percent else "—",
         "amount": format_amount(line.amount, locale),
     }
 
@@ -169,13 +186,19 @@ def _totals(priced: PricedOffer, text: _Text) -> list[dict[str, Any]]:
 
     rows = []
     if totals.discount:
-        rows += [_row(text("total_list"), money(totals.list_amount)),
-                 _row(text("total_discount"), money(totals.discount))]
+        rows += [
+            _row(text("total_list"), money(totals.list_amount)),
+            _row(text("total_discount"), money(totals.discount)),
+        ]
     vat_rows = [_vat_row(group, priced, text) for group in totals.vat_groups]
     if priced.prices_include_vat:
         return [*rows, _row(text("total"), money(totals.amount), strong=True), *vat_rows]
-    return [*rows, _row(text("total_net"), money(totals.amount)), *vat_rows,
-            _row(text("total_gross"), money(totals.gross), strong=True)]
+    return [
+        *rows,
+        _row(text("total_net"), money(totals.amount)),
+        *vat_rows,
+        _row(text("total_gross"), money(totals.gross), strong=True),
+    ]
 
 
 def _in_words(priced: PricedOffer, text: _Text) -> str:
@@ -198,8 +221,11 @@ def _terms(terms: Terms, text: _Text) -> list[dict[str, str]]:
     if prepaid == 100:
         payment = text("payment_full_prepayment")
     elif prepaid and terms.payment_days is not None:
-        payment = text("payment_prepayment_rest", percent=percent,
-                       days=count_noun(terms.payment_days, days, locale))
+        payment = text(
+            "payment_prepayment_rest",
+            percent=percent,
+            days=count_noun(terms.payment_days, days, locale),
+        )
     elif prepaid:
         payment = text("payment_prepayment_only", percent=percent)
     elif terms.payment_days is not None:
@@ -208,13 +234,21 @@ def _terms(terms: Terms, text: _Text) -> list[dict[str, str]]:
         rows.append({"label": text("term_payment"), "value": payment})
     if terms.delivery_days is not None:
         after = text("delivery_after_prepayment" if prepaid else "delivery_after_order")
-        rows.append({"label": text("term_delivery"),
-                     "value": text("delivery_days", after=after,
-                                   days=count_noun(terms.delivery_days, days, locale))})
+        rows.append(
+            {
+                "label": text("term_delivery"),
+                "value": text(
+                    "delivery_days", after=after, days=count_noun(terms.delivery_days, days, locale)
+                ),
+            }
+        )
     if terms.delivery_place:
         rows.append({"label": text("term_place"), "value": terms.delivery_place})
     if terms.warranty_months is not None:
-        rows.append({"label": text("term_warranty"),
-                     "value": count_noun(terms.warranty_months, text.forms("months"), locale)})
+        rows.append(
+            {
+                "label": text("term_warranty"),
+                "value": count_noun(terms.warranty_months, text.forms("months"), locale),
+            }
+        )
     return rows
-

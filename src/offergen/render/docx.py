@@ -16,8 +16,9 @@ from .templates import DocumentMeta, Templates
 CONTENT_TYPES = "[Content_Types].xml"
 
 
-def render_docx(templates: Templates, name: str, context: dict[str, Any],
-                meta: DocumentMeta) -> bytes:
+def render_docx(
+    templates: Templates, name: str, context: dict[str, Any], meta: DocumentMeta
+) -> bytes:
     """Render `name` (a .docx under templates/) with `context` into DOCX bytes."""
     template = DocxTemplate(str(templates.path(name)))
     try:

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from jinja2 import TemplateError
+from jinja2 import TemplateError, TemplateNotFound
 from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from ..errors import RenderError
 from .templates import DocumentMeta, Templates
@@ -26,8 +26,9 @@ class TemplatesOnlyFetcher(URLFetcher):  # type: ignore[misc]
     """Serves files under the templates folder and data: URLs; refuses everything else."""
 
     def __init__(self, root: Path) -> None:
-        super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False,
-                         fail_on_errors=True)
+        super().__init__(
+            allowed_protocols={"file", "data"}, allow_redirects=False, fail_on_errors=True
+        )
         self.root = root
 
     def fetch(self, url: str, headers: Any = None) -> Any:
@@ -43,9 +44,16 @@ class TemplatesOnlyFetcher(URLFetcher):  # type: ignore[misc]
 
 
 def _mime(path: Path) -> str:
-    types = {".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml",
-             ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".woff2": "font/woff2",
-             ".ttf": "font/ttf", ".otf": "font/otf"}
+    types = {
+        ".css": "text/css",
+        ".png": "image/png",
+        ".svg": "image/svg+xml",
+        ".jpg": "image/jpeg",
+        ".jpeg": "image/jpeg",
+        ".woff2": "font/woff2",
+        ".ttf": "font/ttf",
+        ".otf": "font/otf",
+    }
     return types.get(path.suffix.lower(), "application/octet-stream")
 
 
@@ -76,12 +84,17 @@ def _warnings_as_errors(name: str) -> Iterator[None]:
 def render_html(templates: Templates, name: str, context: dict[str, Any]) -> str:
     try:
         return templates.env.get_template(name).render(context)
+    except TemplateNotFound:
+        raise RenderError(
+            name, "template not found under templates/ (links leading outside it are refused)"
+        ) from None
     except TemplateError as error:
         raise RenderError(name, f"{type(error).__name__}: {error}") from None
 
 
-def render_pdf(templates: Templates, name: str, context: dict[str, Any],
-               meta: DocumentMeta) -> bytes:
+def render_pdf(
+    templates: Templates, name: str, context: dict[str, Any], meta: DocumentMeta
+) -> bytes:
     """Render `name` (an HTML template) with `context` into the bytes of a PDF."""
     html = render_html(templates, name, {**context, "meta": _meta_context(meta)})
     fetcher = TemplatesOnlyFetcher(templates.root)
@@ -92,11 +105,18 @@ def render_pdf(templates: Templates, name: str, context: dict[str, Any],
             pdf: bytes = document.write_pdf(pdf_identifier=False, uncompressed_pdf=False)
     except RenderError:
         raise
+    except FatalURLFetchingError as error:  # a BaseException: it must not escape as one
+        raise RenderError(name, str(error.__cause__ or error)) from None
     except Exception as error:  # WeasyPrint raises many kinds; the user needs one
         raise RenderError(name, f"WeasyPrint failed: {type(error).__name__}: {error}") from None
     return pdf
 
 
 def _meta_context(meta: DocumentMeta) -> dict[str, str]:
-    return {"title": meta.title, "author": meta.author, "subject": meta.subject,
-            "language": meta.language, "created": meta.created.isoformat()}
+    return {
+        "title": meta.title,
+        "author": meta.author,
+        "subject": meta.subject,
+        "language": meta.language,
+        "created": meta.created.isoformat(),
+    }

@@ -50,11 +50,17 @@ class ConfinedLoader(BaseLoader):
 def _only_text(value: Any) -> Any:
     # Everything a template prints is text prepared by a document module: a None or a
     # number here means a context was built wrongly, and must not print as "None".
-    if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
+    if isinstance(value, str):
+        # A line break would be a break in DOCX but a space in HTML: one text, one form.
+        return value.replace("\r\n", " ").replace("\n", " ")
+    if isinstance(value, int) and not isinstance(value, bool):
         return value
     if isinstance(value, float | Decimal | date) or value is None:
-        raise RenderError("template", f"a {type(value).__name__} reached a template: "
-                                      f"{value!r}; format it in the document context")
+        raise RenderError(
+            "template",
+            f"a {type(value).__name__} reached a template: "
+            f"{value!r}; format it in the document context",
+        )
     return value
 
 
@@ -81,7 +87,9 @@ class Templates:
     @cached_property
     def _labels(self) -> dict[str, dict[str, str]]:
         try:
-            document = load_document(self.path(LABELS_FILE).read_bytes(), f"templates/{LABELS_FILE}")
+            document = load_document(
+                self.path(LABELS_FILE).read_bytes(), f"templates/{LABELS_FILE}"
+            )
         except ValidationFailed as failed:
             raise RenderError(LABELS_FILE, str(failed.problems[0])) from None
         return document.data  # type: ignore[no-any-return]
