@@ -59,8 +59,9 @@ def docx_text(path_or_bytes: Path | bytes) -> str:
             lines.append("".join(t.text or "" for t in child.iter(_w("t"))))
         elif tag == "tbl":
             for row in child.iter(_w("tr")):
-                cells = ["".join(t.text or "" for t in cell.iter(_w("t")))
-                         for cell in row.iter(_w("tc"))]
+                cells = [
+                    "".join(t.text or "" for t in cell.iter(_w("t"))) for cell in row.iter(_w("tc"))
+                ]
                 lines.append("\t".join(cells))
     for section in document.sections:
         lines.append("".join(t.text or "" for t in section.footer._element.iter(_w("t"))))

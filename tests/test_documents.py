@@ -1,0 +1,274 @@
+"""The built documents, read back: numbers, dates, words, both formats, safety."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, copy_workspace, docx_text, docx_xml, pdf_pages, pdf_text, run
+from .golden import GOLDEN, golden_texts
+
+OFFERS = ("acme-2026-001", "kuznetsova-2026-002", "nordic-2026-003", "tula-2026-004")
+NBSP = "\u00a0"
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace(NBSP, " ")).strip()
+
+
+def _amount(cell: str) -> Decimal:
+    """'1 234 567,89 ₽' or '€1,350.00' -> Decimal('1234567.89')."""
+    digits = re.sub(r"[^\d,.]", "", cell.replace(NBSP, ""))
+    if "," in digits and "." not in digits:
+        digits = digits.replace(",", ".")
+    return Decimal(digits.replace(",", ""))
+
+
+def _table_rows(text: str) -> list[list[str]]:
+    return [line.split("\t") for line in text.splitlines() if "\t" in line]
+
+
+# --- the example workspace --------------------------------------------------------------
+
+
+def test_every_offer_gets_a_pdf_and_a_docx(example_build: Path) -> None:
+    for offer in OFFERS:
+        assert (example_build / offer / "proposal.pdf").read_bytes().startswith(b"%PDF-")
+        assert (example_build / offer / "proposal.docx").read_bytes().startswith(b"PK")
+
+
+def test_russian_proposal_numbers_dates_and_words(example_build: Path) -> None:
+    for document in ("proposal.pdf", "proposal.docx"):
+        path = example_build / "acme-2026-001" / document
+        text = _flat(pdf_text(path) if path.suffix == ".pdf" else docx_text(path))
+        assert "№ КП-2026-0001 от «28» ноября 2026 г." in text
+        assert "Итого 646 952,05 ₽" in text
+        assert "в т.ч. НДС 22 % 116 016,29 ₽" in text
+        assert "в т.ч. НДС 10 % 326,27 ₽" in text
+        assert (
+            "Всего к оплате: Шестьсот сорок шесть тысяч девятьсот пятьдесят два рубля "
+            "05 копеек, в т.ч. НДС 116 342,56 ₽"
+        ) in text
+        assert "Предложение действительно до «28» декабря 2026 г." in text
+        assert "12,5" in text and "7,85 %" in text
+        assert "предоплата 50 %, остаток — в течение 10 календарных дней с даты поставки" in text
+        assert 'ООО «Акме & Партнёры» "Северо-Запад"' in text
+
+
+def test_no_break_spaces_in_money_and_dates(example_build: Path) -> None:
+    text = docx_text(example_build / "acme-2026-001" / "proposal.docx")
+    assert f"646{NBSP}952,05{NBSP}₽" in text
+    assert f"2026{NBSP}г." in text
+
+
+def test_prices_without_vat_add_vat_on_top(example_build: Path) -> None:
+    text = _flat(docx_text(example_build / "kuznetsova-2026-002" / "proposal.docx"))
+    # 189 900 + 3 × 4 999,99 × 0,9 (13 499,97) + 65 000 = 268 399,97 taxed; 70 000 exempt
+    assert "Итого без НДС 338 399,97 ₽" in text
+    assert "НДС 22 % 59 047,99 ₽" in text  # 268 399,97 × 0,22 = 59 047,9934
+    assert "НДС не облагается —" in text
+    assert "Всего к оплате 397 447,96 ₽" in text
+    assert "Цена без НДС, ₽" in text
+    assert "100 % предоплата" in text
+
+
+def test_english_proposal_in_euros(example_build: Path) -> None:
+    for document in ("proposal.pdf", "proposal.docx"):
+        path = example_build / "nordic-2026-003" / document
+        text = _flat(pdf_text(path) if path.suffix == ".pdf" else docx_text(path))
+        assert "Commercial proposal" in text
+        assert "No. CP-2026-0003 dated December 1, 2026" in text
+        assert "€1,350.00" not in text  # the table shows amounts without the sign
+        assert "1,350.00" in text
+        assert "Total payable €24,277.50" in text
+        assert "Twenty-four thousand two hundred seventy-seven euros 50 cents" in text
+        assert "This proposal is valid until January 15, 2027" in text
+        assert "Dear Erik Lindqvist," in text
+        assert "Severny Veter LLC" in text
+
+
+def test_pages_are_numbered(example_build: Path) -> None:
+    pdf = example_build / "acme-2026-001" / "proposal.pdf"
+    pages = pdf_pages(pdf)
+    text = pdf_text(pdf)
+    for page in range(1, pages + 1):
+        assert f"стр. {page} из {pages}" in text
+    assert "page 1 of 1" in pdf_text(example_build / "nordic-2026-003" / "proposal.pdf")
+    footer = docx_xml(example_build / "acme-2026-001" / "proposal.docx", "word/footer1.xml")
+    assert 'w:instr="PAGE"' in footer and 'w:instr="NUMPAGES"' in footer
+
+
+@pytest.mark.parametrize("offer", OFFERS)
+def test_printed_totals_equal_the_sum_of_printed_lines(example_build: Path, offer: str) -> None:
+    rows = _table_rows(docx_text(example_build / offer / "proposal.docx"))
+    header = next(i for i, row in enumerate(rows) if row[0] in ("№", "No."))
+    lines = []
+    for row in rows[header + 1 :]:
+        if len(row) != 7:
+            break
+        lines.append(row)
+        qty, price, amount = (_amount(cell) for cell in (row[3], row[4], row[6]))
+        if row[5] in ("—",):
+            assert amount == (qty * price).quantize(Decimal("0.01"))
+    totals = {
+        row[0]: _amount(row[1]) for row in rows if len(row) == 2 and re.search("[₽€$]", row[1])
+    }
+    line_sum = sum((_amount(row[6]) for row in lines), Decimal(0))
+    total = totals.get("Итого", totals.get("Итого без НДС", totals.get("Total excl. VAT")))
+    assert total == line_sum
+    vat = sum((v for k, v in totals.items() if "НДС " in k or "VAT " in k), Decimal(0))
+    gross = totals.get("Всего к оплате", totals.get("Total payable"))
+    if gross is not None:
+        assert gross == total + vat
+    if "Сумма без скидки" in totals:
+        assert totals["Сумма без скидки"] - totals["Скидка"] == total
+
+
+@pytest.mark.parametrize("offer", OFFERS)
+def test_pdf_and_docx_carry_the_same_text(example_build: Path, offer: str) -> None:
+    pdf = _flat(pdf_text(example_build / offer / "proposal.pdf"))
+    body = docx_text(example_build / offer / "proposal.docx").splitlines()[:-1]  # no footer
+    pieces = [cell for line in body for cell in line.split("\t")]
+    checked = 0
+    for piece in pieces:
+        piece = _flat(piece)
+        if not piece or piece.startswith("_"):
+            continue
+        assert piece in pdf, piece
+        checked += 1
+    assert checked > 30
+
+
+def test_golden_texts_are_unchanged(example_build: Path) -> None:
+    """Run `make golden` and review the diff when wording or numbers change on purpose."""
+    texts = golden_texts(example_build)
+    expected = {path.name: path.read_text(encoding="utf-8") for path in GOLDEN.glob("*.txt")}
+    assert sorted(texts) == sorted(expected)
+    for name, text in texts.items():
+        assert text + "\n" == expected[name], f"tests/golden/{name} differs: run make golden"
+
+
+# --- safety -----------------------------------------------------------------------------
+
+HOSTILE_NAME = "Smith & Sons <Ltd> «Ромашка»"
+HOSTILE_INTRO = "{{ 7*7 }} <b>x</b> {% if true %}y{% endif %} &amp; ]]>"
+
+
+def test_data_is_never_markup_nor_a_template(scratch: Path) -> None:
+    client = scratch / "clients" / "acme.yaml"
+    client.write_text(
+        client.read_text(encoding="utf-8").replace("name: ООО «Акме»", f"name: '{HOSTILE_NAME}'"),
+        encoding="utf-8",
+    )
+    offer = scratch / "offers" / "a-1.yaml"
+    offer.write_text(
+        offer.read_text(encoding="utf-8") + f"intro: '{HOSTILE_INTRO}'\n", encoding="utf-8"
+    )
+    result = run("-C", scratch, "build")
+    assert result.exit_code == 0, result.output
+    pdf = _flat(pdf_text(scratch / "out" / "a-1" / "proposal.pdf"))
+    docx = _flat(docx_text(scratch / "out" / "a-1" / "proposal.docx"))
+    for text in (pdf, docx):
+        assert HOSTILE_NAME in text
+        assert HOSTILE_INTRO in text
+        assert "49" not in text.replace(HOSTILE_INTRO, "")
+    import zipfile
+
+    with zipfile.ZipFile(scratch / "out" / "a-1" / "proposal.docx") as archive:
+        core = archive.read("docProps/core.xml").decode("utf-8")
+    assert "Smith &amp; Sons &lt;Ltd&gt; «Ромашка»" in core
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_two_builds_are_byte_identical(example_build: Path, tmp_path: Path) -> None:
+    workspace = copy_workspace(ROOT, tmp_path / "again")
+    # The second build runs in a fresh process: nothing cached may leak into the bytes.
+    subprocess.run(
+        [sys.executable, "-m", "offergen.cli", "-C", str(workspace), "build"],
+        check=True,
+        capture_output=True,
+    )
+    first = {p.relative_to(example_build): _sha(p) for p in example_build.rglob("*.*")}
+    second = {p.relative_to(workspace / "out"): _sha(p) for p in (workspace / "out").rglob("*.*")}
+    assert first == second
+    assert len(first) == 2 * len(OFFERS)
+
+
+def test_a_failed_render_leaves_earlier_outputs_untouched(scratch: Path) -> None:
+    assert run("-C", scratch, "build").exit_code == 0
+    out = scratch / "out" / "a-1"
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (scratch / "templates" / "proposal.html").write_text("{{ no_such_value }}", encoding="utf-8")
+    (scratch / "offers" / "a-1.yaml").write_text(
+        (scratch / "offers" / "a-1.yaml").read_text(encoding="utf-8").replace("qty: 2", "qty: 3"),
+        encoding="utf-8",
+    )
+    result = run("-C", scratch, "build")
+    assert result.exit_code == 1
+    assert (
+        "FAILED a-1: proposal.html: UndefinedError: 'no_such_value' is undefined" in result.stderr
+    )
+    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert after == before  # the DOCX rendered fine, but nothing of the offer was written
+
+
+@pytest.mark.parametrize(
+    "reference",
+    [
+        '<img src="file:///etc/hostname">',
+        '<link rel="stylesheet" href="../offergen.yaml">',
+        '<img src="http://127.0.0.1:9/x.png">',
+    ],
+)
+def test_the_renderer_reads_nothing_outside_templates(scratch: Path, reference: str) -> None:
+    html = scratch / "templates" / "proposal.html"
+    html.write_text(
+        html.read_text(encoding="utf-8").replace("<body>", "<body>" + reference), encoding="utf-8"
+    )
+    result = run("-C", scratch, "build", "--format", "pdf")
+    assert result.exit_code == 1
+    assert "only files under templates/ may be used" in result.stderr
+    assert not (scratch / "out" / "a-1" / "proposal.pdf").exists()
+
+
+def test_a_template_link_out_of_templates_is_refused(scratch: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.html"
+    outside.write_text("secret", encoding="utf-8")
+    html = scratch / "templates" / "proposal.html"
+    html.unlink()
+    html.symlink_to(outside)
+    result = run("-C", scratch, "build", "--format", "pdf")
+    assert result.exit_code == 1
+    assert (
+        "FAILED a-1: proposal.html: template not found under templates/ (links leading "
+        "outside it are refused)" in result.stderr
+    )
+
+
+def test_the_table_header_repeats_on_every_page(scratch: Path) -> None:
+    offer = scratch / "offers" / "a-1.yaml"
+    lines = "".join(f"  - sku: pump\n    qty: {n}\n" for n in range(1, 61))
+    offer.write_text(
+        offer.read_text(encoding="utf-8").replace("  - sku: pump\n    qty: 2\n", lines),
+        encoding="utf-8",
+    )
+    assert run("-C", scratch, "build").exit_code == 0
+    pdf = scratch / "out" / "a-1" / "proposal.pdf"
+    from pypdf import PdfReader
+
+    pages = PdfReader(pdf).pages
+    assert len(pages) >= 2
+    for number, page in enumerate(pages, start=1):
+        text = page.extract_text()
+        if number < len(pages) or "60" in text.split("Наименование", 1)[-1][:40]:
+            assert "Наименование" in text, f"page {number} has no table header"
+    assert "<w:tblHeader" in docx_xml(scratch / "out" / "a-1" / "proposal.docx")
