@@ -95,7 +95,11 @@ class _StrictLoader(Reader, Scanner, Parser, Composer, BaseResolver):
             raise _Refusal("aliases (*name) are not allowed; write the value out", event.start_mark)
         if isinstance(event, NodeEvent) and event.anchor is not None:
             raise _Refusal("anchors (&name) are not allowed; write the value out", event.start_mark)
-        return Composer.compose_node(self, parent, index)
+        node = Composer.compose_node(self, parent, index)
+        explicit = getattr(event, "tag", None)
+        if node is not None and explicit not in (None, "!"):
+            node.explicit_tag = explicit  # type: ignore[attr-defined]  # even !!str is refused
+        return node
 
 
 def load_document(raw: bytes, path: str) -> Document:
@@ -104,10 +108,9 @@ def load_document(raw: bytes, path: str) -> Document:
     try:
         loader = _StrictLoader(text)
     except yaml.reader.ReaderError as error:
-        line = text.count("\n", 0, error.position) + 1
-        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
         message = f"character U+{error.character:04X} is not allowed in YAML; remove it"
-        raise ValidationFailed([Problem(path, line, column, "", message)]) from None
+        where = _line_column(text, error.position)
+        raise ValidationFailed([Problem(path, *where, "", message)]) from None
     try:
         node = loader.get_single_node()
     except _Refusal as refusal:
@@ -141,25 +144,22 @@ def _decode(raw: bytes, path: str) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        good = raw[: error.start].decode("utf-8")
+        message = f"not UTF-8 text (byte 0x{raw[error.start]:02x}); save the file as UTF-8"
         raise ValidationFailed(
-            [
-                Problem(
-                    path,
-                    line,
-                    column,
-                    "",
-                    f"not UTF-8 text (byte 0x{raw[error.start]:02x}); save the file as UTF-8",
-                )
-            ]
+            [Problem(path, *_line_column(good, len(good)), "", message)]
         ) from None
     if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise ValidationFailed(
-            [Problem(path, line, 1, "", "not UTF-8 text (NUL byte); save the file as UTF-8")]
-        )
+        where = _line_column(text, text.index("\x00"))
+        message = "not UTF-8 text (NUL byte); save the file as UTF-8"
+        raise ValidationFailed([Problem(path, *where, "", message)])
     return text
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of `offset` in `text`."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
 def _problem_at(path: str, mark: Any, message: str) -> Problem:
@@ -172,8 +172,12 @@ def _yaml_message(error: yaml.MarkedYAMLError) -> str:
     problem = error.problem or str(error)
     if "'\\t'" in problem:
         return "tab character in indentation or before a value; indent with spaces"
+    if "another document" in problem:
+        return "only one YAML document per file; remove the '---' and what follows"
     hints = {
-        "mapping values are not allowed here": "; a value containing ': ' must be quoted",
+        "mapping values are not allowed here": (
+            "; check the indentation, or quote a value that contains ': '"
+        ),
         "found undefined tag handle": "; tags are not allowed",
     }
     hint = next((h for start, h in hints.items() if problem.startswith(start)), "")
@@ -183,8 +187,9 @@ def _yaml_message(error: yaml.MarkedYAMLError) -> str:
 
 def _convert(node: Node, loc: Loc, doc: Document, problems: list[Problem]) -> Any:
     doc.values[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if node.tag not in _PLAIN_TAGS:
-        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+    tag = getattr(node, "explicit_tag", None) or (None if node.tag in _PLAIN_TAGS else node.tag)
+    if tag is not None:
+        tag = tag.replace("tag:yaml.org,2002:", "!!")
         problems.append(doc.problem(loc, f"tag {tag} is not allowed; remove it"))
         return None
     if isinstance(node, ScalarNode):

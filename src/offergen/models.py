@@ -46,6 +46,8 @@ def _number_as_text(value: Any) -> Any:
 
 
 def _vat_rate(value: Any) -> Any:
+    if isinstance(value, bool):  # False == 0, but `vat_rate: false` is no rate
+        raise ValueError(f"must be one of 22, 10, 7, 5, 0, none, got {value}")
     if isinstance(value, Decimal) and value == value.to_integral_value():
         value = int(value)
     if value not in VAT_RATES:
@@ -77,9 +79,39 @@ Id = Annotated[str, BeforeValidator(_number_as_text), Field(pattern=ID_PATTERN)]
 Flag = Annotated[bool, Strict()]
 Day = Annotated[date, BeforeValidator(_iso_date)]
 Count = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=3650)]
-Money = Annotated[Decimal, Field(ge=0, max_digits=15, decimal_places=4, allow_inf_nan=False)]
-Quantity = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=3, allow_inf_nan=False)]
-Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=4, allow_inf_nan=False)]
+
+
+def _plain_number(value: Any) -> Any:
+    # The loader turns `2.5` into a Decimal; text such as "1e3", "007" or "2,5" is refused
+    # rather than read by pydantic's lenient parser.
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        shown = repr(value) if isinstance(value, str) else str(value)
+        hint = (
+            " (write it without quotes)" if isinstance(value, str) and _looks_plain(value) else ""
+        )
+        raise ValueError(f"must be a number, got {shown}{hint}")
+    return value
+
+
+def _looks_plain(text: str) -> bool:
+    return re.fullmatch(r"[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?", text.strip()) is not None
+
+
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_plain_number),
+    Field(ge=0, max_digits=15, decimal_places=4, allow_inf_nan=False),
+]
+Quantity = Annotated[
+    Decimal,
+    BeforeValidator(_plain_number),
+    Field(gt=0, max_digits=12, decimal_places=3, allow_inf_nan=False),
+]
+Percent = Annotated[
+    Decimal,
+    BeforeValidator(_plain_number),
+    Field(ge=0, le=100, decimal_places=4, allow_inf_nan=False),
+]
 VatRate = Annotated[int | str, BeforeValidator(_vat_rate)]
 
 
@@ -303,7 +335,9 @@ def _message(detail: ErrorDetails) -> str:
         "finite_number": lambda: "must be a finite number",
         "decimal_max_places": lambda: f"at most {ctx['decimal_places']} digits after the point",
         "decimal_max_digits": lambda: f"too many digits (at most {ctx['max_digits']})",
-        "decimal_whole_digits": lambda: "too many digits before the point",
+        "decimal_whole_digits": lambda: (
+            f"too many digits before the point (at most {ctx['whole_digits']})"
+        ),
         "string_type": lambda: f"must be text, got {shown}",
         "string_too_short": lambda: "must not be empty",
         "string_too_long": lambda: f"is longer than {ctx['max_length']} characters",

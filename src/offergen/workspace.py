@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from . import requisites
 from .errors import NotFound, Problem, ValidationFailed
+from .formatting import MAX_AMOUNT_IN_WORDS
 from .load import Document, Loc, load_document
 from .models import (
     ID_PATTERN,
@@ -303,7 +304,12 @@ def _offer_problems(
             f"{CLIENTS_DIR}/{offer.client}.yaml ({names})",
         )
     settings = workspace.settings(offer_id)
-    yield from _item_problems(workspace, doc, offer, settings)
+    item_problems = list(_item_problems(workspace, doc, offer, settings))
+    yield from item_problems
+    if not item_problems:
+        gross = workspace.price(offer_id).totals.gross
+        if gross > MAX_AMOUNT_IN_WORDS:
+            yield doc.problem(("items",), f"the total {gross} is too large to state in words")
 
 
 def _item_problems(

@@ -1,0 +1,107 @@
+"""The command line: JSON and table output, exit codes, and no tracebacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from offergen import cli as cli_module
+
+from .conftest import ROOT, run
+
+
+def test_price_json_gives_every_number_as_a_decimal_string() -> None:
+    result = run("-C", ROOT, "price", "acme-2026-001", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["number"] == "КП-2026-0001"
+    assert data["currency"] == "RUB"
+    first = data["lines"][0]
+    assert first == {
+        "sku": "pump-cn100",
+        "name": "Насос центробежный ЦН-100",
+        "qty": "4",
+        "unit": "шт.",
+        "unit_price": "125000.00",
+        "discount_percent": "7.85",
+        "amount": "460750.00",  # 4 × 125 000 × 0,95 × 0,97
+        "vat_rate": "22",
+        "vat": "83086.07",  # 460 750 × 22 / 122 = 83 086,0655…
+    }
+    ad_hoc = data["lines"][4]
+    assert ad_hoc["sku"] is None and ad_hoc["amount"] == "43650.00"
+    assert data["totals"]["gross"] == "646952.05"
+    assert data["totals"]["vat"] == "116342.56"
+    assert data["totals"]["net"] == "530609.49"
+    assert data["totals"]["vat_by_rate"] == {"22": "116016.29", "10": "326.27"}
+
+
+def test_price_table_shows_lines_and_totals() -> None:
+    result = run("-C", ROOT, "price", "kuznetsova-2026-002")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0].split() == [
+        "#",
+        "item",
+        "qty",
+        "unit",
+        "price",
+        "disc.",
+        "amount",
+        "VAT",
+        "rate",
+        "VAT",
+    ]
+    assert "Комплект уплотнений для ЦН-100/160" in result.output
+    assert lines[-1].strip() == "gross: 397\u00a0447,96 RUB"
+
+
+def test_an_unknown_offer_is_a_clear_error() -> None:
+    result = run("-C", ROOT, "price", "acme-2026-01")
+    assert result.exit_code == 1
+    assert (
+        result.stderr == "error: no offer 'acme-2026-01' in offers/; did you mean "
+        "'acme-2026-001'?\n"
+    )
+    result = run("-C", ROOT, "build", "nope")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: no offer 'nope' in offers/")
+
+
+def test_an_unexpected_failure_prints_no_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    def explode(_: Path) -> None:
+        raise KeyError("boom")
+
+    monkeypatch.setattr("offergen.workspace.load_workspace", explode)
+    monkeypatch.delenv("OFFERGEN_DEBUG", raising=False)
+    result = run("-C", ROOT, "check")
+    assert result.exit_code == cli_module.EXIT_INTERNAL
+    assert result.stderr == (
+        "internal error: KeyError: 'boom' (run with OFFERGEN_DEBUG=1 for details)\n"
+    )
+    assert "Traceback" not in result.output
+
+
+def test_build_reports_what_it_wrote(tmp_path: Path) -> None:
+    from .conftest import copy_workspace
+
+    workspace = copy_workspace(ROOT, tmp_path / "ws")
+    result = run("-C", workspace, "build", "tula-2026-004", "--format", "docx")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == "1 offers built, 0 failed"
+    assert sorted(p.name for p in (workspace / "out" / "tula-2026-004").iterdir()) == [
+        "proposal.docx"
+    ]
+
+
+def test_build_out_option_writes_elsewhere(tmp_path: Path) -> None:
+    from .conftest import copy_workspace
+
+    workspace = copy_workspace(ROOT, tmp_path / "ws")
+    target = tmp_path / "elsewhere"
+    result = run("-C", workspace, "build", "tula-2026-004", "--format", "pdf", "--out", target)
+    assert result.exit_code == 0, result.output
+    assert (target / "tula-2026-004" / "proposal.pdf").is_file()
+    assert not (workspace / "out").exists()
