@@ -16,7 +16,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Length, Mm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
@@ -79,9 +79,18 @@ def _field(paragraph: Paragraph, instruction: str) -> None:
     paragraph._p.append(field)
 
 
+def _fix_widths(table: Table, widths: list[Length]) -> None:
+    """Word and LibreOffice honour the grid and the cell widths only without autofit."""
+    table.autofit = False
+    for index, width in enumerate(widths):
+        table.columns[index].width = width
+        for cell in table.columns[index].cells:
+            cell.width = width
+
+
 def _items_table(doc: object) -> None:
     columns = ["number", "name", "unit", "qty", "price", "discount", "amount"]
-    widths = [Mm(9), Mm(62), Mm(14), Mm(14), Mm(25), Mm(15), Mm(27)]
+    widths = [Mm(10), Mm(58), Mm(14), Mm(14), Mm(26), Mm(20), Mm(32)]
     right = {"qty", "price", "discount", "amount"}
     table = doc.add_table(rows=4, cols=len(columns))  # type: ignore[attr-defined]
     table.style = "Table Grid"
@@ -90,16 +99,21 @@ def _items_table(doc: object) -> None:
         align = WD_ALIGN_PARAGRAPH.RIGHT if key in right else None
         _cell_text(table.rows[0].cells[index], "{{ columns." + key + " }}", bold=True)
         _cell_text(table.rows[2].cells[index], "{{ line." + key + " }}", align=align)
-        for row in table.rows:
-            row.cells[index].width = widths[index]
+    _fix_widths(table, widths)
     _cell_text(table.rows[1].cells[0], "{%tr for line in lines %}")
     _cell_text(table.rows[3].cells[0], "{%tr endfor %}")
     _repeat_header(table)
 
 
 def _loop_table(
-    doc: object, loop: str, cells: list[str], *, right: bool, strong_if: str | None = None
-) -> None:
+    doc: object,
+    loop: str,
+    cells: list[str],
+    widths: list[Length],
+    *,
+    right: bool,
+    strong_if: str | None = None,
+) -> Table:
     """Rows repeated by docxtpl; with `strong_if`, a bold variant of the row for it."""
     variants = (
         [(True, f"{{%tr if {strong_if} %}}"), (False, "{%tr else %}")]
@@ -115,11 +129,13 @@ def _loop_table(
             _cell_text(next(rows).cells[0], control)
         row = next(rows)
         for index, text in enumerate(cells):
-            align = WD_ALIGN_PARAGRAPH.RIGHT if right and index == len(cells) - 1 else None
+            align = WD_ALIGN_PARAGRAPH.RIGHT if right else None
             _cell_text(row.cells[index], text, bold=bold, align=align, size=9)
     if strong_if:
         _cell_text(next(rows).cells[0], "{%tr endif %}")
     _cell_text(next(rows).cells[0], "{%tr endfor %}")
+    _fix_widths(table, widths)
+    return table
 
 
 def build(target: Path) -> None:
@@ -143,7 +159,7 @@ def build(target: Path) -> None:
     _paragraph(doc, "{{ seller.name }}", bold=True, size=13, color=BLUE, space_after=0)
     _paragraph(doc, "{%p for line in seller.lines %}", space_after=0)
     _paragraph(doc, "{{ line }}", size=8, space_after=0)
-    _paragraph(doc, "{%p endfor %}", space_after=6)
+    _paragraph(doc, "{%p endfor %}", space_after=10)
 
     _paragraph(doc, "{{ labels.to }}: {{ client.name }}", bold=True, space_after=0)
     _paragraph(doc, "{%p for line in client.lines %}", space_after=0)
@@ -172,9 +188,10 @@ def build(target: Path) -> None:
         doc,
         "row in totals",
         ["{{ row.label }}", "{{ row.value }}"],
+        [Mm(110), Mm(44)],
         right=True,
         strong_if="row.strong",
-    )
+    ).alignment = WD_TABLE_ALIGNMENT.RIGHT
     _paragraph(doc, "{%p if order_discount_note %}", space_after=0)
     _paragraph(doc, "{{ order_discount_note }}", size=8.5)
     _paragraph(doc, "{%p endif %}", space_after=0)
@@ -182,12 +199,19 @@ def build(target: Path) -> None:
 
     _paragraph(doc, "{%p if terms %}", space_after=0)
     _paragraph(doc, "{{ labels.terms_title }}", bold=True, size=11)
-    _loop_table(doc, "term in terms", ["{{ term.label }}", "{{ term.value }}"], right=False)
+    _loop_table(
+        doc,
+        "term in terms",
+        ["{{ term.label }}", "{{ term.value }}"],
+        [Mm(45), Mm(129)],
+        right=False,
+    )
     _paragraph(doc, "{%p endif %}", space_after=0)
     _paragraph(doc, "{{ validity }}", bold=True)
     _paragraph(doc, "{{ labels.manager }}: {{ manager }}", space_after=18)
 
     signature = doc.add_table(rows=2, cols=3)
+    _fix_widths(signature, [Mm(70), Mm(50), Mm(54)])
     _cell_text(signature.rows[0].cells[0], "{{ signatory.position }}", size=9.5)
     _cell_text(
         signature.rows[0].cells[1],
