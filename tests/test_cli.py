@@ -105,3 +105,17 @@ def test_build_out_option_writes_elsewhere(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (target / "tula-2026-004" / "proposal.pdf").is_file()
     assert not (workspace / "out").exists()
+
+
+def test_a_workspace_without_templates_uses_the_shipped_ones(tmp_path: Path) -> None:
+    from .conftest import DATA
+
+    workspace = tmp_path / "ws"
+    import shutil
+
+    shutil.copytree(DATA / "minimal", workspace)
+    assert not (workspace / "templates").exists()
+    result = run("-C", workspace, "build")
+    assert result.exit_code == 0, result.output
+    assert (workspace / "out" / "a-1" / "proposal.pdf").is_file()
+    assert not (workspace / "templates").exists()
