@@ -17,14 +17,22 @@ from offergen.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
-WORKSPACE_PARTS = ("offergen.yaml", "catalog.yaml", "clients", "offers", "templates")
+WORKSPACE_PARTS = (
+    "offergen.yaml",
+    "catalog.yaml",
+    "discounts.yaml",
+    "clients",
+    "offers",
+    "templates",
+)
 
 
 def copy_workspace(source: Path, target: Path) -> Path:
     """A copy of a workspace; the shipped templates are used when `source` has none."""
     target.mkdir(parents=True, exist_ok=True)
     for part in WORKSPACE_PARTS:
-        origin = source / part if (source / part).exists() else ROOT / part
+        shipped = part == "templates" and not (source / part).exists()
+        origin = ROOT / part if shipped else source / part
         if origin.is_dir():
             shutil.copytree(origin, target / part, dirs_exist_ok=True)
         elif origin.exists():

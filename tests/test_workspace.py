@@ -123,8 +123,10 @@ def test_the_example_workspace_loads() -> None:
     workspace = load_workspace(ROOT)
     assert sorted(workspace.offers) == [
         "acme-2026-001",
+        "acme-2026-005",
         "kuznetsova-2026-002",
         "nordic-2026-003",
         "tula-2026-004",
+        "tula-2026-006",
     ]
     assert run("-C", ROOT, "check").exit_code == 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -22,6 +23,7 @@ from docx.text.paragraph import Paragraph
 
 FONT = "Arial"
 BLUE = RGBColor(0x1D, 0x4E, 0x89)
+RED = RGBColor(0xB3, 0x26, 0x1E)
 
 
 def _paragraph(
@@ -138,7 +140,7 @@ def _loop_table(
     return table
 
 
-def build(target: Path) -> None:
+def _new_document() -> Any:
     doc = Document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -160,6 +162,31 @@ def build(target: Path) -> None:
     _paragraph(doc, "{%p for line in seller.lines %}", space_after=0)
     _paragraph(doc, "{{ line }}", size=8, space_after=0)
     _paragraph(doc, "{%p endfor %}", space_after=10)
+    return doc
+
+
+def _signature(doc: Any) -> None:
+    signature = doc.add_table(rows=2, cols=3)
+    _fix_widths(signature, [Mm(70), Mm(50), Mm(54)])
+    _cell_text(signature.rows[0].cells[0], "{{ signatory.position }}", size=9.5)
+    _cell_text(
+        signature.rows[0].cells[1],
+        "______________________",
+        size=9.5,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+    )
+    _cell_text(signature.rows[0].cells[2], "{{ signatory.name }}", size=9.5)
+    _cell_text(
+        signature.rows[1].cells[1],
+        "{{ labels.signature }}",
+        size=7,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+    )
+    doc.core_properties.author = "offergen"
+
+
+def build_proposal(target: Path) -> None:
+    doc = _new_document()
 
     _paragraph(doc, "{{ labels.to }}: {{ client.name }}", bold=True, space_after=0)
     _paragraph(doc, "{%p for line in client.lines %}", space_after=0)
@@ -177,6 +204,9 @@ def build(target: Path) -> None:
         doc, "{{ title }}", bold=True, size=15, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0
     )
     _paragraph(doc, "{{ heading }}", align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
+    _paragraph(doc, "{%p if notice %}", space_after=0)
+    _paragraph(doc, "{{ notice }}", bold=True, color=RED, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(doc, "{%p endif %}", space_after=0)
     _paragraph(doc, "{{ greeting }}")
     _paragraph(doc, "{%p for paragraph in intro %}", space_after=0)
     _paragraph(doc, "{{ paragraph }}")
@@ -195,6 +225,12 @@ def build(target: Path) -> None:
     _paragraph(doc, "{%p if order_discount_note %}", space_after=0)
     _paragraph(doc, "{{ order_discount_note }}", size=8.5)
     _paragraph(doc, "{%p endif %}", space_after=0)
+    _paragraph(doc, "{%p if applied %}", space_after=0)
+    _paragraph(doc, "{{ applied }}", size=8.5)
+    _paragraph(doc, "{%p endif %}", space_after=0)
+    _paragraph(doc, "{%p for hint in hints %}", space_after=0)
+    _paragraph(doc, "{{ hint }}", size=8.5, color=BLUE)
+    _paragraph(doc, "{%p endfor %}", space_after=0)
     _paragraph(doc, "{{ in_words }}", italic=True)
 
     _paragraph(doc, "{%p if terms %}", space_after=0)
@@ -210,27 +246,69 @@ def build(target: Path) -> None:
     _paragraph(doc, "{{ validity }}", bold=True)
     _paragraph(doc, "{{ labels.manager }}: {{ manager }}", space_after=18)
 
-    signature = doc.add_table(rows=2, cols=3)
-    _fix_widths(signature, [Mm(70), Mm(50), Mm(54)])
-    _cell_text(signature.rows[0].cells[0], "{{ signatory.position }}", size=9.5)
-    _cell_text(
-        signature.rows[0].cells[1],
-        "______________________",
-        size=9.5,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-    )
-    _cell_text(signature.rows[0].cells[2], "{{ signatory.name }}", size=9.5)
-    _cell_text(
-        signature.rows[1].cells[1],
-        "{{ labels.signature }}",
-        size=7,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-    )
-    doc.core_properties.author = "offergen"
+    _signature(doc)
     doc.save(str(target))
+
+
+def build_discount_scheme(target: Path) -> None:
+    doc = _new_document()
+    _paragraph(doc, "{{ subtitle }}", size=8.5, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _paragraph(
+        doc, "{{ title }}", bold=True, size=15, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0
+    )
+    _paragraph(
+        doc,
+        "{{ labels.discount_for }}: {{ client.name }}",
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        space_after=8,
+    )
+    _paragraph(doc, "{{ labels.discount_general }}", bold=True, size=11)
+    _paragraph(doc, "{%p for paragraph in general %}", space_after=0)
+    _paragraph(doc, "{{ paragraph }}")
+    _paragraph(doc, "{%p endfor %}", space_after=0)
+
+    _paragraph(doc, "{%p for scheme in schemes %}", space_after=0)
+    _paragraph(doc, "{{ scheme.title }}", bold=True, size=11)
+    _loop_table(
+        doc,
+        "row in scheme.rows",
+        ["{{ row.label }}", "{{ row.value }}"],
+        [Mm(45), Mm(129)],
+        right=False,
+    )
+    _paragraph(doc, "{%p if scheme.tiers %}", space_after=0)
+    tiers = doc.add_table(rows=4, cols=3)
+    tiers.style = "Table Grid"
+    for index, key in enumerate(["col_tier_from", "col_tier_percent", "col_tier_current"]):
+        _cell_text(tiers.rows[0].cells[index], "{{ labels." + key + " }}", bold=True)
+    _cell_text(tiers.rows[1].cells[0], "{%tr for tier in scheme.tiers %}")
+    for index, key in enumerate(["from", "percent", "current"]):
+        align = WD_ALIGN_PARAGRAPH.RIGHT if key == "percent" else None
+        _cell_text(tiers.rows[2].cells[index], "{{ tier." + key + " }}", align=align)
+    _cell_text(tiers.rows[3].cells[0], "{%tr endfor %}")
+    _fix_widths(tiers, [Mm(50), Mm(30), Mm(25)])
+    _paragraph(doc, "{%p endif %}", space_after=0)
+    _paragraph(doc, "{%p if scheme.note %}", space_after=0)
+    _paragraph(doc, "{{ scheme.note }}", size=8.5)
+    _paragraph(doc, "{%p endif %}", space_after=0)
+    _paragraph(doc, "{%p endfor %}", space_after=0)
+
+    _paragraph(doc, "{%p if example %}", space_after=0)
+    _paragraph(doc, "{{ labels.example_title }}", bold=True, size=11)
+    _paragraph(doc, "{%p for row in example %}", space_after=0)
+    _paragraph(doc, "{{ row }}", space_after=1)
+    _paragraph(doc, "{%p endfor %}", space_after=0)
+    _paragraph(doc, "{%p endif %}", space_after=0)
+    _paragraph(doc, "{{ effective }}", bold=True, space_after=18)
+    _signature(doc)
+    doc.save(str(target))
+
+
+BUILDERS = {"proposal.docx": build_proposal, "discount_scheme.docx": build_discount_scheme}
 
 
 if __name__ == "__main__":
     root = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("templates")
-    build(root / "proposal.docx")
-    print(f"wrote {root / 'proposal.docx'}")
+    for name, make in BUILDERS.items():
+        make(root / name)
+        print(f"wrote {root / name}")

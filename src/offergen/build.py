@@ -53,9 +53,11 @@ def render_offer(
     for kind in documents_for(workspace, offer_id):
         context, meta = kind.context(workspace, offer_id, labels)
         if "pdf" in formats:
-            files[f"{kind.name}.pdf"] = render_pdf(templates, kind.template("pdf"), context, meta)
+            files[f"{kind.file_stem}.pdf"] = render_pdf(
+                templates, kind.template("pdf"), context, meta
+            )
         if "docx" in formats:
-            files[f"{kind.name}.docx"] = render_docx(
+            files[f"{kind.file_stem}.docx"] = render_docx(
                 templates, kind.template("docx"), context, meta
             )
     return files

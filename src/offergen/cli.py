@@ -72,25 +72,33 @@ def check(ctx: click.Context) -> None:
     workspace = _load(ctx)
     for warning in workspace.warnings:
         click.echo(str(warning), err=True)
+    warned = f", {len(workspace.warnings)} warning(s)" if workspace.warnings else ""
     click.echo(
         f"ok: {len(workspace.offers)} offers, {len(workspace.clients)} clients, "
-        f"{len(workspace.catalog.items)} catalog items"
+        f"{len(workspace.catalog.items)} catalog items{warned}"
     )
 
 
 @cli.command()
 @click.argument("offer")
-@click.option("--json", "as_json", is_flag=True, help="Print lines and totals as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print lines, totals and trail as JSON.")
+@click.option("--explain", is_flag=True, help="Explain every discount step of every line.")
 @click.pass_context
-def price(ctx: click.Context, offer: str, as_json: bool) -> None:
+def price(ctx: click.Context, offer: str, as_json: bool, explain: bool) -> None:
     """Show the priced lines and totals of OFFER."""
-    from .report import price_json, price_table
+    from .build import templates_dir
+    from .render import Templates
+    from .report import price_explanation, price_json, price_table
 
     workspace = _load(ctx)
     if as_json:
         click.echo(json.dumps(price_json(workspace, offer), ensure_ascii=False, indent=2))
-    else:
-        click.echo(price_table(workspace, offer))
+        return
+    click.echo(price_table(workspace, offer))
+    if explain:
+        locale = workspace.settings(offer).locale
+        labels = Templates(templates_dir(workspace.root)).labels(locale)
+        click.echo("\n" + price_explanation(workspace, offer, labels))
 
 
 @cli.command()
@@ -117,6 +125,8 @@ def build(
     from .documents import FORMATS
 
     workspace = _load(ctx)
+    for warning in workspace.warnings:
+        click.echo(str(warning), err=True)
     report = run_build(workspace, offers, formats or FORMATS, out_dir)
     cwd = Path.cwd()
     for result in report.results:

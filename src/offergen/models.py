@@ -19,8 +19,10 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     Strict,
+    Tag,
     ValidationError,
     model_validator,
 )
@@ -211,6 +213,8 @@ class CatalogItem(Model):
     vat_rate: VatRate | None = None
     category: Text | None = None
     description: Localized | None = None
+    min_price: Money | None = None  # the floor of the net unit price, workspace currency
+    min_prices: dict[Currency, Money] = {}  # floors in other currencies
 
 
 class Catalog(Model):
@@ -240,6 +244,7 @@ class Client(Model):
     contacts: list[Person] = []
     tier: Text | None = None
     needs: list[Text] = []
+    turnover: dict[Annotated[int, Field(ge=1990, le=2100)], Money] = {}  # purchases per year
 
 
 class OfferItem(Model):
@@ -278,6 +283,18 @@ class Terms(Model):
     warranty_months: Count | None = None
 
 
+class Approval(Model):
+    """Who approved a discount above the policy's threshold."""
+
+    by: Text
+    position: Text | None = None
+    date: Day
+    note: Text | None = None
+
+
+DocumentName = Literal["proposal", "discount_scheme"]
+
+
 class Offer(Model):
     """`offers/<id>.yaml`: one offer to one client."""
 
@@ -296,6 +313,113 @@ class Offer(Model):
     items: list[OfferItem] = Field(min_length=1)
     discount: Percent = Decimal(0)
     terms: Terms = Terms()
+    schemes: list[Id] = []
+    approval: Approval | None = None
+    documents: list[DocumentName] | None = None
+
+
+Basis = Literal["order_total", "line_qty", "client_tier", "annual_turnover", "prepayment", "promo"]
+LINE_BASES = ("line_qty", "promo")
+
+
+class Policy(Model):
+    stacking: Literal["sequential", "additive", "best"] = "sequential"
+    max_total_percent: Percent = Decimal(100)
+    approval_above_percent: Percent | None = None
+    base: Literal["net", "gross"] = "net"
+    hint_within_percent: Percent = Decimal(20)  # say how close the next volume tier is
+
+
+class Tier(Model):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: Annotated[Decimal, BeforeValidator(_plain_number), Field(ge=0, allow_inf_nan=False)] = (
+        Field(alias="from")
+    )
+    percent: Percent
+
+
+class AppliesTo(Model):
+    categories: list[Text] = []
+    skus: list[Text] = []
+
+    @model_validator(mode="after")
+    def _something(self) -> AppliesTo:
+        if not self.categories and not self.skus:
+            raise ValueError("name categories: [...] or skus: [...]")
+        return self
+
+    def covers(self, sku: str | None, category: str | None) -> bool:
+        return (sku is not None and sku in self.skus) or (
+            category is not None and category in self.categories
+        )
+
+
+class Period(Model):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: Day = Field(alias="from")
+    to: Day
+
+    def contains(self, day: date) -> bool:
+        return self.from_ <= day <= self.to
+
+
+TierList = list[Tier]
+TierMap = dict[str, Percent]
+Tiers = Annotated[
+    Annotated[TierList, Tag("list")] | Annotated[TierMap, Tag("map")],
+    Discriminator(lambda value: "map" if isinstance(value, dict) else "list"),
+]
+
+
+class Scheme(Model):
+    """One named discount scheme of `discounts.yaml`."""
+
+    title: Localized
+    basis: Basis
+    tiers: Tiers | None = None
+    percent: Percent | None = None
+    applies_to: AppliesTo | None = None
+    period: Period | None = None
+    currency: Currency | None = None  # of the tier thresholds; the workspace's by default
+    note: Localized | None = None  # extra conditions printed in the appendix
+
+    @model_validator(mode="before")
+    @classmethod
+    def _tier_shape(cls, value: Any) -> Any:
+        # Say which tier shape the basis wants; the union then reports one branch only.
+        if isinstance(value, dict) and value.get("tiers") is not None:
+            tiers = value["tiers"]
+            if value.get("basis") == "client_tier" and not isinstance(tiers, dict):
+                raise ValueError("tiers of a client_tier scheme map tier names to percents")
+            if value.get("basis") != "client_tier" and isinstance(tiers, dict):
+                raise ValueError("tiers must be a list of {from: …, percent: …}")
+        return value
+
+    @model_validator(mode="after")
+    def _fields_for_basis(self) -> Scheme:
+        if self.basis == "promo":
+            if self.percent is None or self.period is None:
+                raise ValueError("a promo needs percent and period")
+            if self.tiers is not None:
+                raise ValueError("a promo has one percent, not tiers")
+        elif self.tiers is None:
+            raise ValueError(f"a {self.basis} scheme needs tiers")
+        elif self.percent is not None:
+            raise ValueError(f"a {self.basis} scheme takes its percents from tiers")
+        return self
+
+    @property
+    def level(self) -> Literal["line", "order"]:
+        return "line" if self.basis in LINE_BASES else "order"
+
+
+class Discounts(Model):
+    """`discounts.yaml`: the stacking and approval policy and the named schemes."""
+
+    policy: Policy = Policy()
+    schemes: dict[Annotated[str, Field(pattern=ID_PATTERN)], Scheme] = {}
 
 
 ModelT = TypeVar("ModelT", bound=Model)
@@ -311,13 +435,29 @@ def parse(model: type[ModelT], document: Document) -> ModelT:
 
 
 def _problem(model: type[Model], document: Document, detail: ErrorDetails) -> Problem:
-    loc = tuple(part for part in detail["loc"] if isinstance(part, int | str))
+    loc = _data_loc(document.data, detail["loc"])
     kind = detail["type"]
     if kind == "extra_forbidden":
         return document.problem(loc, _unknown_key(model, loc), key=True)
     if kind == "missing":
         return document.problem(loc, "required field is missing")
     return document.problem(loc, _message(detail))
+
+
+def _data_loc(data: Any, loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
+    """The error's path in the data: parts pydantic adds (union branches) are dropped."""
+    path: list[int | str] = []
+    node = data
+    for index, part in enumerate(loc):
+        found = (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        )
+        if found:
+            node = node[part]
+        elif index < len(loc) - 1:
+            continue
+        path.append(part)
+    return tuple(path)
 
 
 def _message(detail: ErrorDetails) -> str:

@@ -7,14 +7,39 @@ rounded lines, so every printed column adds up.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from decimal import Decimal, localcontext
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, Decimal, localcontext
 
+from .discounts import (
+    Clip,
+    LineFacts,
+    OfferFacts,
+    Outcome,
+    Skip,
+    Step,
+    base_amount,
+    combine,
+    line_steps,
+    order_outcome,
+    scheme_order,
+    within_reach,
+)
 from .formatting import round_money
-from .models import Catalog, CatalogItem, Localized, Offer, OfferItem
+from .models import (
+    Catalog,
+    CatalogItem,
+    Client,
+    Currency,
+    Discounts,
+    Localized,
+    Offer,
+    OfferItem,
+    Policy,
+)
 
 HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
 VatRate = int | str  # 22, 10, 7, 5, 0 or "none" (exempt)
 
 
@@ -49,14 +74,6 @@ def _vat_factor(rate: VatRate) -> Decimal:
     return Decimal(1) if isinstance(rate, str) else 1 + Decimal(rate) / HUNDRED
 
 
-def combined_percent(percents: Iterable[Decimal]) -> Decimal:
-    """Discounts applied one after another: 5 % then 3 % is 7.85 %."""
-    remaining = Decimal(1)
-    for percent in percents:
-        remaining *= 1 - percent / HUNDRED
-    return (1 - remaining) * HUNDRED
-
-
 @dataclass(frozen=True)
 class PricedLine:
     number: int
@@ -70,6 +87,9 @@ class PricedLine:
     amount: Decimal
     vat_rate: VatRate
     vat: Decimal
+    steps: tuple[Step, ...] = ()
+    skips: tuple[Skip, ...] = ()
+    clips: tuple[Clip, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -91,19 +111,40 @@ class Totals:
 
 
 @dataclass(frozen=True)
+class ApprovalVerdict:
+    """Whether the offer's effective discount needs an approval, and whether it has one."""
+
+    threshold: Decimal | None
+    needed: bool
+    given: bool
+
+    @property
+    def missing(self) -> bool:
+        return self.needed and not self.given
+
+
+@dataclass(frozen=True)
 class PricedOffer:
     currency: str
     prices_include_vat: bool
     order_discount: Decimal
     lines: tuple[PricedLine, ...]
     totals: Totals
+    policy: Policy = field(default_factory=Policy)
+    outcomes: tuple[Outcome, ...] = ()
+    hints: tuple[Outcome, ...] = ()
+    approval: ApprovalVerdict = ApprovalVerdict(None, False, False)
 
     @property
     def effective_discount(self) -> Decimal:
         """1 - total / total at list prices, as a percent."""
-        if not self.totals.list_amount:
-            return Decimal(0)
-        return (1 - self.totals.amount / self.totals.list_amount) * HUNDRED
+        return effective_discount(self.totals)
+
+
+def effective_discount(totals: Totals) -> Decimal:
+    if not totals.list_amount:
+        return Decimal(0)
+    return (1 - totals.amount / totals.list_amount) * HUNDRED
 
 
 @dataclass(frozen=True)
@@ -119,66 +160,226 @@ class PricingRules:
 
 def catalog_price(item: CatalogItem, currency: str, workspace_currency: str) -> Decimal | None:
     """The item's list price in `currency`, or None when the catalog has none."""
+    return _in_currency(item.price, item.prices, currency, workspace_currency)
+
+
+def floor_price(item: CatalogItem, currency: str, workspace_currency: str) -> Decimal | None:
+    """The item's net floor price in `currency`, or None when it has none there."""
+    return _in_currency(item.min_price, item.min_prices, currency, workspace_currency)
+
+
+def _in_currency(
+    main: Decimal | None,
+    others: Mapping[Currency, Decimal],
+    currency: str,
+    workspace_currency: str,
+) -> Decimal | None:
     if currency == workspace_currency:
-        return item.price
-    return next((price for code, price in item.prices.items() if code == currency), None)
+        return main
+    return next((price for code, price in others.items() if code == currency), None)
 
 
-def price_offer(offer: Offer, catalog: Catalog, rules: PricingRules) -> PricedOffer:
+@dataclass(frozen=True)
+class _Line:
+    """A line resolved against the catalog, before any discount."""
+
+    number: int
+    item: OfferItem
+    entry: CatalogItem | None
+    name: Localized
+    unit: Localized
+    unit_price: Decimal
+    rate: VatRate
+    floor: Decimal | None  # the floor unit price in the offer's VAT convention
+
+    def facts(self) -> LineFacts:
+        category = self.entry.category if self.entry else None
+        return LineFacts(
+            self.item.sku,
+            category,
+            self.item.qty,
+            self.item.qty * self.unit_price,
+            _vat_factor(self.rate),
+        )
+
+
+def price_offer(
+    offer: Offer,
+    catalog: Catalog,
+    rules: PricingRules,
+    *,
+    client: Client | None = None,
+    discounts: Discounts | None = None,
+) -> PricedOffer:
     """Price every line of a validated offer; the workspace guarantees skus and prices exist."""
+    book = discounts or Discounts()
     by_sku = {item.sku: item for item in catalog.items}
-    lines = tuple(
-        _price_line(number, item, offer, by_sku, rules)
-        for number, item in enumerate(offer.items, start=1)
+    resolved = [_resolve(n, item, offer, by_sku, rules) for n, item in enumerate(offer.items, 1)]
+    facts = OfferFacts(
+        offer.date,
+        rules.currency,
+        rules.workspace_currency,
+        rules.prices_include_vat,
+        offer.terms.prepayment_percent or Decimal(0),
+        client,
+    )
+    with localcontext() as ctx:
+        ctx.prec = 40
+        steps, skips, outcomes = _discount_steps(offer, book, resolved, facts)
+        lines = tuple(
+            _price_line(line, steps[i], skips[i], book.policy, rules)
+            for i, line in enumerate(resolved)
+        )
+    totals = _totals(lines, rules.prices_include_vat)
+    threshold = book.policy.approval_above_percent
+    verdict = ApprovalVerdict(
+        threshold,
+        threshold is not None and effective_discount(totals) > threshold,
+        offer.approval is not None,
+    )
+    hints = tuple(
+        o
+        for o in outcomes
+        if book.schemes[o.scheme].basis == "order_total" and within_reach(o, book.policy)
     )
     return PricedOffer(
         rules.currency,
         rules.prices_include_vat,
         offer.discount,
         lines,
-        _totals(lines, rules.prices_include_vat),
+        totals,
+        book.policy,
+        outcomes,
+        hints,
+        verdict,
     )
 
 
-def _price_line(
+def _resolve(
     number: int, item: OfferItem, offer: Offer, by_sku: dict[str, CatalogItem], rules: PricingRules
-) -> PricedLine:
-    rate: VatRate
-    if item.sku is not None:
-        entry = by_sku[item.sku]
-        listed_rate = _first_rate(entry.vat_rate, rules.default_vat_rate)
-        rate = _first_rate(item.vat_rate, offer.vat_rate, listed_rate)
-        listed = catalog_price(entry, rules.currency, rules.workspace_currency)
-        assert listed is not None, "the workspace checks every sku has a price"
-        unit_price = convert_price(
-            listed,
-            from_rate=listed_rate,
-            from_included=rules.catalog_prices_include_vat,
-            to_rate=rate,
-            to_included=rules.prices_include_vat,
-        )
-        name, unit = entry.name, entry.unit
-    else:
+) -> _Line:
+    if item.sku is None:
         assert item.price is not None and item.name is not None and item.unit is not None
         rate = _first_rate(item.vat_rate, offer.vat_rate, rules.default_vat_rate)
-        unit_price, name, unit = item.price, item.name, item.unit
-    discount = combined_percent(p for p in (item.discount, offer.discount) if p)
-    with localcontext() as ctx:
-        ctx.prec = 40
-        list_amount = round_money(item.qty * unit_price)
-        amount = round_money(item.qty * unit_price * (1 - discount / HUNDRED))
+        return _Line(number, item, None, item.name, item.unit, item.price, rate, None)
+    entry = by_sku[item.sku]
+    listed_rate = _first_rate(entry.vat_rate, rules.default_vat_rate)
+    rate = _first_rate(item.vat_rate, offer.vat_rate, listed_rate)
+    listed = catalog_price(entry, rules.currency, rules.workspace_currency)
+    assert listed is not None, "the workspace checks every sku has a price"
+    unit_price = convert_price(
+        listed,
+        from_rate=listed_rate,
+        from_included=rules.catalog_prices_include_vat,
+        to_rate=rate,
+        to_included=rules.prices_include_vat,
+    )
+    floor = floor_price(entry, rules.currency, rules.workspace_currency)
+    if floor is not None and rules.prices_include_vat:
+        floor = floor * _vat_factor(rate)
+    return _Line(number, item, entry, entry.name, entry.unit, unit_price, rate, floor)
+
+
+def _discount_steps(
+    offer: Offer, book: Discounts, lines: list[_Line], facts: OfferFacts
+) -> tuple[list[list[Step]], list[list[Skip]], tuple[Outcome, ...]]:
+    """Every line's steps in order: line schemes, manual line discount, order schemes,
+    manual order discount; and what each scheme did for the offer."""
+    names = scheme_order(offer.schemes, book)
+    line_facts = [line.facts() for line in lines]
+    steps: list[list[Step]] = [[] for _ in lines]
+    skips: list[list[Skip]] = [[] for _ in lines]
+    outcomes: list[Outcome] = []
+    for name in (n for n in names if book.schemes[n].level == "line"):
+        for i, line in enumerate(line_facts):
+            step, skip = line_steps(name, book.schemes[name], line, facts)
+            steps[i] += [step] if step else []
+            skips[i] += [skip] if skip else []
+        outcomes.append(
+            _line_outcome(
+                name,
+                [s for per in skips for s in per if s.scheme == name],
+                any(s.source == name for per in steps for s in per),
+            )
+        )
+    for i, resolved in enumerate(lines):
+        if resolved.item.discount:
+            steps[i].append(Step("line", "line", resolved.item.discount))
+    # Order-level schemes measure the order before any of them applies, so neither the
+    # order of the scheme list nor of the names can change what they see.
+    before_order = [
+        base_amount(
+            f, combine((s.percent for s in steps[i]), book.policy.stacking), facts, book.policy
+        )
+        for i, f in enumerate(line_facts)
+    ]
+    for name in (n for n in names if book.schemes[n].level == "order"):
+        scheme = book.schemes[name]
+        covered = [
+            scheme.applies_to is None or scheme.applies_to.covers(f.sku, f.category)
+            for f in line_facts
+        ]
+        total = sum(
+            (amount for amount, c in zip(before_order, covered, strict=True) if c), Decimal(0)
+        )
+        outcome = order_outcome(name, scheme, facts, total, book.policy)
+        outcomes.append(outcome)
+        for i in range(len(lines)):
+            if not covered[i]:
+                skips[i].append(Skip(name, "not_covered"))
+            elif outcome.applied and outcome.percent is not None:
+                tier_from = outcome.tier.from_ if outcome.tier else None
+                steps[i].append(Step(name, "order", outcome.percent, tier_from))
+            elif outcome.reason is not None:
+                needed = outcome.next_tier.from_ if outcome.next_tier else None
+                skips[i].append(Skip(name, outcome.reason, outcome.measure, needed))
+    if offer.discount:
+        for per in steps:
+            per.append(Step("order", "order", offer.discount))
+    return steps, skips, tuple(outcomes)
+
+
+def _line_outcome(name: str, skips: list[Skip], applied: bool) -> Outcome:
+    if applied:
+        return Outcome(name, "line", True)
+    return Outcome(name, "line", False, skips[0].reason if skips else None)
+
+
+def _price_line(
+    line: _Line, steps: list[Step], skips: list[Skip], policy: Policy, rules: PricingRules
+) -> PricedLine:
+    percent = combine((step.percent for step in steps), policy.stacking)
+    clips: list[Clip] = []
+    if percent > policy.max_total_percent:
+        clips.append(Clip("cap", percent, policy.max_total_percent, policy.max_total_percent))
+        percent = policy.max_total_percent
+    qty, unit_price = line.item.qty, line.unit_price
+    amount = round_money(qty * unit_price * (1 - percent / HUNDRED))
+    if line.floor is not None and percent and unit_price:
+        allowed = max((1 - line.floor / unit_price) * HUNDRED, Decimal(0))
+        if percent > allowed:
+            clips.append(Clip("floor", percent, allowed, line.floor))
+            percent = allowed
+            # Rounding may not take the line below its floor: round the floor amount up.
+            amount = max(
+                round_money(qty * unit_price * (1 - percent / HUNDRED)),
+                (qty * line.floor).quantize(CENT, rounding=ROUND_CEILING),
+            )
     return PricedLine(
-        number,
-        item.sku,
-        name,
-        unit,
-        item.qty,
+        line.number,
+        line.item.sku,
+        line.name,
+        line.unit,
+        qty,
         unit_price,
-        discount,
-        list_amount,
+        percent,
+        round_money(qty * unit_price),
         amount,
-        rate,
-        vat_of(amount, rate, included=rules.prices_include_vat),
+        line.rate,
+        vat_of(amount, line.rate, included=rules.prices_include_vat),
+        tuple(steps),
+        tuple(skips),
+        tuple(clips),
     )
 
 

@@ -5,13 +5,20 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from .formatting import format_amount, format_number, format_percent
+from .formatting import format_amount, format_date, format_number, format_percent
 from .pricing import PricedOffer
 from .workspace import Workspace
 
 
 def _money(value: Decimal) -> str:
     return format(value, "f")
+
+
+def _num(value: Decimal | None) -> str | None:
+    """A percent or measure as a decimal string, to 6 places at most (None stays None)."""
+    if value is None:
+        return None
+    return format(value.quantize(Decimal("0.000001")).normalize(), "f")
 
 
 def price_json(workspace: Workspace, offer_id: str) -> dict[str, Any]:
@@ -29,12 +36,68 @@ def price_json(workspace: Workspace, offer_id: str) -> dict[str, Any]:
                 "qty": format(line.qty, "f"),
                 "unit": line.unit.get(locale),
                 "unit_price": _money(line.unit_price),
-                "discount_percent": format(line.discount_percent.normalize(), "f"),
+                "discount_percent": _num(line.discount_percent),
                 "amount": _money(line.amount),
                 "vat_rate": str(line.vat_rate),
                 "vat": _money(line.vat),
+                "steps": [
+                    {
+                        "source": st.source,
+                        "level": st.level,
+                        "percent": _num(st.percent),
+                        "tier_from": _num(st.tier_from),
+                    }
+                    for st in line.steps
+                ],
+                "skipped": [
+                    {
+                        "scheme": sk.scheme,
+                        "reason": sk.reason,
+                        "measure": _num(sk.measure),
+                        "needed": _num(sk.needed),
+                    }
+                    for sk in line.skips
+                ],
+                "clips": [
+                    {
+                        "kind": c.kind,
+                        "before": _num(c.before),
+                        "after": _num(c.after),
+                        "limit": _num(c.limit),
+                    }
+                    for c in line.clips
+                ],
             }
             for line in priced.lines
+        ],
+        "effective_discount": _num(priced.effective_discount),
+        "approval": {
+            "threshold": _num(priced.approval.threshold),
+            "needed": priced.approval.needed,
+            "given": priced.approval.given,
+        },
+        "schemes": [
+            {
+                "scheme": o.scheme,
+                "level": o.level,
+                "applied": o.applied,
+                "reason": o.reason,
+                "measure": _num(o.measure),
+                "percent": _num(o.percent),
+                "tier_from": _num(o.tier.from_ if o.tier else None),
+                "next_tier_from": _num(o.next_tier.from_ if o.next_tier else None),
+                "shortfall": _num(o.shortfall),
+            }
+            for o in priced.outcomes
+        ],
+        "hints": [
+            {
+                "scheme": o.scheme,
+                "next_tier_from": _num(o.next_tier.from_ if o.next_tier else None),
+                "next_percent": _num(o.next_tier.percent if o.next_tier else None),
+                "shortfall": _num(o.shortfall),
+            }
+            for o in priced.hints
         ],
         "totals": {
             "net": _money(priced.totals.net),
@@ -92,3 +155,42 @@ def _totals_lines(priced: PricedOffer, locale: Any) -> list[str]:
         f"{label.rjust(width)}: {format_amount(value, locale)} {priced.currency}"
         for label, value in pairs
     ]
+
+
+def price_explanation(workspace: Workspace, offer_id: str, labels: dict[str, str]) -> str:
+    """Every line from list price through each discount step to its amount, then the verdict."""
+    from .documents.discount_text import approval_text, hint_text, line_explanation
+    from .documents.text import Text
+
+    offer, priced = workspace.offer(offer_id), workspace.price(offer_id)
+    text = Text(labels, workspace.settings(offer_id).locale, priced.currency)
+    book, out = workspace.discounts, [f"{offer.number} ({offer_id})", ""]
+    for line in priced.lines:
+        out.append(
+            f"{line.number}. {text.local(line.name)}: {format_number(line.qty, text.locale)} "
+            f"{text.local(line.unit)} × {text.money(line.unit_price)} = "
+            f"{text.money(line.list_amount)}"
+        )
+        out += [f"   {row}" for row in line_explanation(line, book, text, offer.date.year)]
+        out.append(f"   = {text.percent(line.discount_percent)} → {text.money(line.amount)}")
+    out += [
+        "",
+        text(
+            "effective_discount",
+            percent=text.percent(priced.effective_discount),
+            amount=text.money(priced.totals.discount),
+        ),
+    ]
+    notice = approval_text(priced, offer, text)
+    if notice:
+        out.append(notice)
+    elif offer.approval is not None:
+        out.append(
+            text(
+                "approval_given",
+                by=offer.approval.by,
+                date=format_date(offer.approval.date, text.locale),
+            )
+        )
+    out += [hint_text(outcome, book, text) for outcome in priced.hints]
+    return "\n".join(out)

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 
@@ -20,6 +21,7 @@ from .models import (
     Catalog,
     Client,
     Config,
+    Discounts,
     Locale,
     Model,
     Offer,
@@ -29,6 +31,7 @@ from .pricing import PricedOffer, PricingRules, catalog_price, price_offer
 
 CONFIG_FILE = "offergen.yaml"
 CATALOG_FILE = "catalog.yaml"
+DISCOUNTS_FILE = "discounts.yaml"
 CLIENTS_DIR = "clients"
 OFFERS_DIR = "offers"
 
@@ -54,7 +57,9 @@ class Workspace:
     clients: dict[str, Client]
     offers: dict[str, Offer]
     sources: dict[str, Document] = field(repr=False)
+    discounts: Discounts = field(default_factory=Discounts)
     warnings: list[Problem] = field(default_factory=list)
+    _priced: dict[str, PricedOffer] = field(default_factory=dict, repr=False)
 
     def offer(self, offer_id: str) -> Offer:
         if offer_id not in self.offers:
@@ -83,7 +88,23 @@ class Workspace:
         return OfferSettings(locale, valid_until, rules)
 
     def price(self, offer_id: str) -> PricedOffer:
-        return price_offer(self.offer(offer_id), self.catalog, self.settings(offer_id).rules)
+        if offer_id not in self._priced:
+            offer = self.offer(offer_id)
+            self._priced[offer_id] = price_offer(
+                offer,
+                self.catalog,
+                self.settings(offer_id).rules,
+                client=self.clients[offer.client],
+                discounts=self.discounts,
+            )
+        return self._priced[offer_id]
+
+    def document_names(self, offer_id: str) -> tuple[str, ...]:
+        """The documents an offer gets: those it names, else every one that applies."""
+        offer = self.offer(offer_id)
+        if offer.documents is not None:
+            return tuple(dict.fromkeys(offer.documents))
+        return ("proposal", "discount_scheme") if offer.schemes else ("proposal",)
 
 
 def _first(value: bool | None, default: bool) -> bool:
@@ -95,6 +116,7 @@ def load_workspace(root: Path) -> Workspace:
     reader = _Reader(root.resolve())
     config = reader.model(CONFIG_FILE, Config)
     catalog = reader.model(CATALOG_FILE, Catalog)
+    discounts = reader.model(DISCOUNTS_FILE, Discounts, optional=True) or Discounts()
     clients = reader.folder(CLIENTS_DIR, Client)
     offers = reader.folder(OFFERS_DIR, Offer)
     if config is not None:
@@ -103,14 +125,22 @@ def load_workspace(root: Path) -> Workspace:
         _check_client(reader.sources[f"{CLIENTS_DIR}/{client_id}.yaml"], client, reader.problems)
     if catalog is not None:
         _check_catalog(reader.sources[CATALOG_FILE], catalog, reader.problems)
+        if DISCOUNTS_FILE in reader.sources:
+            reader.problems += _discount_problems(
+                reader.sources[DISCOUNTS_FILE], discounts, catalog
+            )
     if reader.problems or config is None or catalog is None:
         raise ValidationFailed(reader.problems)
-    workspace = Workspace(root.resolve(), config, catalog, clients, offers, reader.sources)
+    workspace = Workspace(
+        root.resolve(), config, catalog, clients, offers, reader.sources, discounts
+    )
     for offer_id in offers:
         _check_offer(workspace, offer_id, reader.problems)
     _check_unique_numbers(workspace, reader.problems)
-    if reader.problems:
+    errors = [p for p in reader.problems if p.severity == "error"]
+    if errors:
         raise ValidationFailed(reader.problems)
+    workspace.warnings = sorted(reader.problems)
     return workspace
 
 
@@ -122,10 +152,11 @@ class _Reader:
         self.problems: list[Problem] = []
         self.sources: dict[str, Document] = {}
 
-    def model(self, relative: str, model: type[ModelT]) -> ModelT | None:
+    def model(self, relative: str, model: type[ModelT], optional: bool = False) -> ModelT | None:
         path = self.root / relative
         if not path.is_file():
-            self.problems.append(Problem(relative, 1, 1, "", _missing_file_message(relative)))
+            if not optional:
+                self.problems.append(Problem(relative, 1, 1, "", _missing_file_message(relative)))
             return None
         if not path.resolve().is_relative_to(self.root):
             self.problems.append(Problem(relative, 1, 1, "", "links outside the workspace"))
@@ -305,11 +336,93 @@ def _offer_problems(
         )
     settings = workspace.settings(offer_id)
     item_problems = list(_item_problems(workspace, doc, offer, settings))
+    item_problems += _scheme_problems(workspace.discounts, doc, offer)
     yield from item_problems
     if not item_problems:
-        gross = workspace.price(offer_id).totals.gross
-        if gross > MAX_AMOUNT_IN_WORDS:
-            yield doc.problem(("items",), f"the total {gross} is too large to state in words")
+        priced = workspace.price(offer_id)
+        if priced.totals.gross > MAX_AMOUNT_IN_WORDS:
+            yield doc.problem(
+                ("items",), f"the total {priced.totals.gross} is too large to state in words"
+            )
+        if priced.approval.missing:
+            yield _approval_problem(doc, offer, priced)
+
+
+APPROVAL_REQUIRED = ("approved", "sent", "accepted")
+
+
+def _approval_problem(doc: Document, offer: Offer, priced: PricedOffer) -> Problem:
+    effective = priced.effective_discount.quantize(Decimal("0.01"))
+    message = (
+        f"the effective discount {effective} % is above the "
+        f"{priced.approval.threshold} % that needs approval; add "
+        "approval: {by: …, position: …, date: …}"
+    )
+    if offer.status in APPROVAL_REQUIRED:
+        return doc.problem(("status",), f"{offer.status} offer: {message}")
+    return doc.problem(("schemes",) if offer.schemes else (), message, severity="warning")
+
+
+def _scheme_problems(book: Discounts, doc: Document, offer: Offer) -> list[Problem]:
+    problems = []
+    seen: set[str] = set()
+    for index, name in enumerate(offer.schemes):
+        if name not in book.schemes:
+            close = difflib.get_close_matches(name, list(book.schemes), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            where = DISCOUNTS_FILE if book.schemes else f"{DISCOUNTS_FILE}, which has none"
+            problems.append(
+                doc.problem(("schemes", index), f"unknown scheme {name!r} (not in {where}){hint}")
+            )
+        elif name in seen:
+            problems.append(doc.problem(("schemes", index), f"{name!r} is listed twice"))
+        seen.add(name)
+    if offer.documents is not None and "discount_scheme" in offer.documents and not offer.schemes:
+        index = offer.documents.index("discount_scheme")
+        problems.append(
+            doc.problem(("documents", index), "a discount_scheme needs the offer to name schemes")
+        )
+    return problems
+
+
+def _discount_problems(doc: Document, book: Discounts, catalog: Catalog) -> list[Problem]:
+    skus = {item.sku for item in catalog.items}
+    categories = {item.category for item in catalog.items if item.category}
+    problems = []
+    for name, scheme in book.schemes.items():
+        loc = ("schemes", name)
+        if isinstance(scheme.tiers, list):
+            for index in range(1, len(scheme.tiers)):
+                before, tier = scheme.tiers[index - 1].from_, scheme.tiers[index].from_
+                if tier <= before:
+                    what = "repeats" if tier == before else "comes after"
+                    problems.append(
+                        doc.problem(
+                            (*loc, "tiers", index, "from"),
+                            f"tiers must rise: {tier} {what} {before}",
+                        )
+                    )
+        if scheme.period is not None and scheme.period.to < scheme.period.from_:
+            problems.append(
+                doc.problem(
+                    (*loc, "period", "to"),
+                    f"empty period: {scheme.period.to} is before {scheme.period.from_}",
+                )
+            )
+        if scheme.applies_to is not None:
+            for field_name, known in (("skus", skus), ("categories", categories)):
+                for index, value in enumerate(getattr(scheme.applies_to, field_name)):
+                    if value not in known:
+                        close = difflib.get_close_matches(value, sorted(known), n=1)
+                        hint = f"; did you mean {close[0]!r}?" if close else ""
+                        kind = field_name[:-1] if field_name == "skus" else "category"
+                        problems.append(
+                            doc.problem(
+                                (*loc, "applies_to", field_name, index),
+                                f"unknown {kind} {value!r} (not in {CATALOG_FILE}){hint}",
+                            )
+                        )
+    return problems
 
 
 def _item_problems(

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..render import DocumentMeta
 from ..workspace import Workspace
+from .discount_scheme import discount_scheme_context
 from .proposal import proposal_context
 
 ContextBuilder = Callable[[Workspace, str, dict[str, str]], tuple[dict[str, Any], DocumentMeta]]
@@ -16,18 +17,25 @@ FORMATS = ("pdf", "docx")
 
 @dataclass(frozen=True)
 class DocumentKind:
-    """One kind of document: its name in out/, its two layouts and its context."""
+    """One kind of document: its name in offers, its file name in out/, and its context."""
 
     name: str
+    file_stem: str
     context: ContextBuilder
 
     def template(self, fmt: str) -> str:
         return f"{self.name}.{'html' if fmt == 'pdf' else 'docx'}"
 
 
-PROPOSAL = DocumentKind("proposal", proposal_context)
+KINDS = {
+    kind.name: kind
+    for kind in (
+        DocumentKind("proposal", "proposal", proposal_context),
+        DocumentKind("discount_scheme", "discount-scheme", discount_scheme_context),
+    )
+}
 
 
 def documents_for(workspace: Workspace, offer_id: str) -> tuple[DocumentKind, ...]:
-    """The documents an offer gets; every offer gets a proposal."""
-    return (PROPOSAL,)
+    """The documents an offer gets, in a fixed order."""
+    return tuple(KINDS[name] for name in workspace.document_names(offer_id))

@@ -6,7 +6,6 @@ cannot say different things: the templates only place these strings.
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -23,24 +22,11 @@ from ..models import Client, Locale, Offer, Person, Terms
 from ..pricing import PricedLine, PricedOffer, VatGroup
 from ..render import DocumentMeta
 from ..workspace import Workspace
+from .discount_text import applied_text, approval_text, hint_text
 from .parties import client_block, contact_line, local, person_block, seller_block
+from .text import Text
 
-_FIELD = re.compile(r"\{(\w+)\}")
 CURRENCY_SIGNS = {"RUB": "₽", "EUR": "€", "USD": "$"}
-
-
-class _Text:
-    """Labels of one locale, with `{field}` filled in by keyword."""
-
-    def __init__(self, labels: dict[str, str], locale: Locale) -> None:
-        self.labels, self.locale = labels, locale
-
-    def __call__(self, key: str, **fields: str) -> str:
-        # One pass: a filled-in value is never scanned again for `{field}`s.
-        return _FIELD.sub(lambda match: fields[match.group(1)], self.labels[key])
-
-    def forms(self, key: str) -> tuple[str, ...]:
-        return tuple(self.labels[key].split("|"))
 
 
 def proposal_context(
@@ -52,7 +38,8 @@ def proposal_context(
     settings = workspace.settings(offer_id)
     priced = workspace.price(offer_id)
     locale = settings.locale
-    text = _Text(labels, locale)
+    text = Text(labels, locale, priced.currency)
+    book = workspace.discounts
     seller = workspace.config.seller
     manager = offer.manager or workspace.config.defaults.manager
     heading = text("number_and_date", number=offer.number, date=format_date(offer.date, locale))
@@ -78,6 +65,9 @@ def proposal_context(
             else ""
         ),
         "in_words": _in_words(priced, text),
+        "notice": approval_text(priced, offer, text),
+        "applied": applied_text(priced, book, text),
+        "hints": [hint_text(outcome, book, text) for outcome in priced.hints],
         "terms": _terms(offer.terms, text),
         "validity": joined_words(text("term_validity"), format_date(settings.valid_until, locale)),
         "manager": contact_line(manager, labels, locale),
@@ -110,14 +100,14 @@ def _addressee(offer: Offer, client: Client, locale: Locale) -> dict[str, str]:
     return person_block(contact, locale)
 
 
-def _greeting(offer: Offer, client: Client, text: _Text) -> str:
+def _greeting(offer: Offer, client: Client, text: Text) -> str:
     contact = _contact(offer, client)
     if contact is None:
         return text("greeting_anonymous")
     return text("greeting", name=local(contact.name, contact.name_en, text.locale))
 
 
-def _intro(offer: Offer, client: Client, text: _Text) -> list[str]:
+def _intro(offer: Offer, client: Client, text: Text) -> list[str]:
     if offer.intro:
         # Blank lines separate paragraphs; single line breaks are just wrapping.
         return [" ".join(part.split()) for part in offer.intro.split("\n\n") if part.strip()]
@@ -126,7 +116,7 @@ def _intro(offer: Offer, client: Client, text: _Text) -> list[str]:
     return [text("intro_default")]
 
 
-def _columns(priced: PricedOffer, text: _Text) -> dict[str, str]:
+def _columns(priced: PricedOffer, text: Text) -> dict[str, str]:
     sign = CURRENCY_SIGNS[priced.currency]
     exempt = all(line.vat_rate == "none" for line in priced.lines)
     price_key = (
@@ -147,7 +137,7 @@ def _columns(priced: PricedOffer, text: _Text) -> dict[str, str]:
     }
 
 
-def _line(line: PricedLine, text: _Text) -> dict[str, str]:
+def _line(line: PricedLine, text: Text) -> dict[str, str]:
     locale = text.locale
     name, unit = line.name.get(locale), line.unit.get(locale)
     assert name is not None and unit is not None, "the workspace checks names per locale"
@@ -170,7 +160,7 @@ def _rate(rate: int | str, locale: Locale) -> str:
     return format_percent(Decimal(rate), locale) if isinstance(rate, int) else str(rate)
 
 
-def _vat_row(group: VatGroup, priced: PricedOffer, text: _Text) -> dict[str, Any]:
+def _vat_row(group: VatGroup, priced: PricedOffer, text: Text) -> dict[str, Any]:
     if group.rate == "none":
         return _row(text("vat_exempt"), text("vat_exempt_value"))
     key = "vat_included" if priced.prices_include_vat else "vat_added"
@@ -178,7 +168,7 @@ def _vat_row(group: VatGroup, priced: PricedOffer, text: _Text) -> dict[str, Any
     return _row(text(key, rate=_rate(group.rate, text.locale)), money)
 
 
-def _totals(priced: PricedOffer, text: _Text) -> list[dict[str, Any]]:
+def _totals(priced: PricedOffer, text: Text) -> list[dict[str, Any]]:
     totals, locale = priced.totals, text.locale
 
     def money(value: Decimal) -> str:
@@ -201,7 +191,7 @@ def _totals(priced: PricedOffer, text: _Text) -> list[dict[str, Any]]:
     ]
 
 
-def _in_words(priced: PricedOffer, text: _Text) -> str:
+def _in_words(priced: PricedOffer, text: Text) -> str:
     words = amount_in_words(priced.totals.gross, priced.currency, text.locale)
     if all(group.rate == "none" for group in priced.totals.vat_groups):
         sentence = text("in_words_vat_exempt", words=words)
@@ -211,7 +201,7 @@ def _in_words(priced: PricedOffer, text: _Text) -> str:
     return text("in_words", words=sentence)
 
 
-def _terms(terms: Terms, text: _Text) -> list[dict[str, str]]:
+def _terms(terms: Terms, text: Text) -> list[dict[str, str]]:
     locale = text.locale
     days = text.forms("days")
     rows = []

@@ -1,0 +1,232 @@
+"""Turn an offer's discount schemes and trail into the discount-terms appendix context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..discounts import Outcome
+from ..formatting import format_date, format_number
+from ..models import Catalog, Discounts, Offer, Scheme
+from ..pricing import PricedLine, PricedOffer
+from ..render import DocumentMeta
+from ..workspace import Workspace
+from .discount_text import (
+    clip_text,
+    period_text,
+    skip_reason,
+    step_label,
+    threshold,
+)
+from .parties import client_block, person_block, seller_block
+from .text import Text
+
+
+def discount_scheme_context(
+    workspace: Workspace, offer_id: str, labels: dict[str, str]
+) -> tuple[dict[str, Any], DocumentMeta]:
+    """The appendix: general terms, each scheme with the client's position, an example."""
+    offer = workspace.offer(offer_id)
+    client = workspace.clients[offer.client]
+    settings = workspace.settings(offer_id)
+    priced = workspace.price(offer_id)
+    text = Text(labels, settings.locale, priced.currency)
+    book = workspace.discounts
+    seller = seller_block(workspace.config.seller, labels, text.locale)
+    title = text("discount_title")
+    subtitle = text(
+        "discount_appendix", number=offer.number, date=format_date(offer.date, text.locale)
+    )
+    outcomes = {outcome.scheme: outcome for outcome in priced.outcomes}
+    context: dict[str, Any] = {
+        "lang": text.locale,
+        "labels": labels,
+        "number": offer.number,
+        "title": title,
+        "subtitle": subtitle,
+        "seller": seller,
+        "client": client_block(client, labels),
+        "general": _general(book, priced, text),
+        "schemes": [
+            _scheme(name, book.schemes[name], outcomes[name], priced, workspace, text, offer)
+            for name in (o.scheme for o in priced.outcomes)
+        ],
+        "example": _example(priced, book, text, offer.date.year),
+        "effective": text(
+            "effective_discount",
+            percent=text.percent(priced.effective_discount),
+            amount=text.money(priced.totals.discount),
+        ),
+        "signatory": person_block(workspace.config.seller.signatory, text.locale),
+    }
+    meta = DocumentMeta(
+        title=f"{title}. {subtitle}",
+        author=seller["name"],
+        subject=client.name,
+        language="ru-RU" if text.locale == "ru" else "en-US",
+        created=offer.date,
+    )
+    return context, meta
+
+
+def _general(book: Discounts, priced: PricedOffer, text: Text) -> list[str]:
+    policy = book.policy
+    cap = policy.max_total_percent
+    rows = [
+        text("discount_base", base=text(f"base_{policy.base}")),
+        text(f"stacking_{policy.stacking}"),
+        text("discount_cap", cap=text.percent(cap)) if cap < 100 else text("discount_cap_none"),
+    ]
+    if any(clip.kind == "floor" for line in priced.lines for clip in line.clips):
+        rows.append(text("discount_floor"))
+    rows.append(text("discount_applied_how"))
+    return rows
+
+
+def _scheme(
+    name: str,
+    scheme: Scheme,
+    outcome: Outcome,
+    priced: PricedOffer,
+    workspace: Workspace,
+    text: Text,
+    offer: Offer,
+) -> dict[str, Any]:
+    base = text(f"base_{workspace.discounts.policy.base}")
+    rows = [
+        {"label": text("scheme_basis"), "value": text(f"basis_{scheme.basis}", base=base)},
+        {"label": text("scheme_period"), "value": period_text(scheme, text)},
+        {"label": text("scheme_covers"), "value": _covers(scheme, workspace.catalog, text)},
+        {"label": text("scheme_lost"), "value": text(f"lost_{scheme.basis}")},
+        {
+            "label": text("scheme_position"),
+            "value": _position(name, scheme, outcome, priced, workspace, text, offer),
+        },
+    ]
+    return {
+        "title": text.local(scheme.title),
+        "rows": rows,
+        "tiers": _tiers(scheme, outcome, text),
+        "note": text.local(scheme.note),
+    }
+
+
+def _covers(scheme: Scheme, catalog: Catalog, text: Text) -> str:
+    if scheme.applies_to is None:
+        return text("scheme_covers_all")
+    names = {item.sku: text.local(item.name) for item in catalog.items}
+    parts = [names.get(sku, sku) for sku in scheme.applies_to.skus]
+    parts += list(scheme.applies_to.categories)
+    return ", ".join(parts)
+
+
+def _tiers(scheme: Scheme, outcome: Outcome, text: Text) -> list[dict[str, str]]:
+    mark = text("tier_current_mark")
+    if isinstance(scheme.tiers, dict):
+        return [
+            {
+                "from": tier,
+                "percent": text.percent(percent),
+                "current": mark if tier == outcome.tier_name else "",
+            }
+            for tier, percent in scheme.tiers.items()
+        ]
+    if isinstance(scheme.tiers, list):
+        return [
+            {
+                "from": threshold(scheme, tier.from_, text),
+                "percent": text.percent(tier.percent),
+                "current": mark if outcome.tier == tier else "",
+            }
+            for tier in scheme.tiers
+        ]
+    return []
+
+
+def _position(
+    name: str,
+    scheme: Scheme,
+    outcome: Outcome,
+    priced: PricedOffer,
+    workspace: Workspace,
+    text: Text,
+    offer: Offer,
+) -> str:
+    book, year = workspace.discounts, offer.date.year
+    if outcome.level == "line":
+        numbers = [
+            str(line.number)
+            for line in priced.lines
+            if any(step.source == name for step in line.steps)
+        ]
+        if not numbers:
+            return text("position_not_applied", reason=skip_reason(outcome, book, text, year))
+        applied = text("position_lines", lines=", ".join(numbers))
+        if scheme.percent is not None:
+            return f"{text('position_promo', percent=text.percent(scheme.percent))}; {applied}"
+        return applied
+    if not outcome.applied:
+        reason = text("position_not_applied", reason=skip_reason(outcome, book, text, year))
+        return "; ".join([reason, *_next(scheme, outcome, text)])
+    if outcome.tier_name is not None:
+        assert outcome.percent is not None
+        return text("position_tier", tier=outcome.tier_name, percent=text.percent(outcome.percent))
+    assert outcome.tier is not None
+    reached = text(
+        "position_reached",
+        threshold=threshold(scheme, outcome.tier.from_, text),
+        percent=text.percent(outcome.tier.percent),
+    )
+    return "; ".join([reached, *_next(scheme, outcome, text)])
+
+
+def _next(scheme: Scheme, outcome: Outcome, text: Text) -> list[str]:
+    if outcome.next_tier is None or outcome.shortfall is None:
+        return []
+    shortfall = (
+        text.money(outcome.shortfall)
+        if scheme.basis in ("order_total", "annual_turnover")
+        else threshold(scheme, outcome.shortfall, text)
+    )
+    return [
+        text(
+            "position_next",
+            threshold=threshold(scheme, outcome.next_tier.from_, text),
+            percent=text.percent(outcome.next_tier.percent),
+            shortfall=shortfall,
+        )
+    ]
+
+
+def _example(priced: PricedOffer, book: Discounts, text: Text, year: int) -> list[str]:
+    """The line with the most steps, worked through from list price to amount."""
+    candidates = [line for line in priced.lines if line.steps]
+    if not candidates:
+        return []
+    line = max(candidates, key=lambda ln: (len(ln.steps) + len(ln.clips), -ln.number))
+    return _worked(line, book, text)
+
+
+def _worked(line: PricedLine, book: Discounts, text: Text) -> list[str]:
+    rows = [
+        text(
+            "example_list",
+            name=text.local(line.name),
+            qty=format_number(line.qty, text.locale),
+            unit=text.local(line.unit),
+            price=text.money(line.unit_price),
+            amount=text.money(line.list_amount),
+        )
+    ]
+    rows += [
+        text("example_step", label=step_label(step, book, text), percent=text.percent(step.percent))
+        for step in line.steps
+    ]
+    rows += [clip_text(clip, text) for clip in line.clips]
+    rows.append(
+        text(
+            "example_total",
+            percent=text.percent(line.discount_percent),
+            amount=text.money(line.amount),
+        )
+    )
+    return rows

@@ -1,0 +1,40 @@
+"""Turn labels of one locale into sentences: `{field}`s filled once, numbers formatted."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..formatting import format_money, format_percent
+from ..models import Locale, Localized
+
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+@dataclass(frozen=True)
+class Text:
+    """The labels of one document's locale, and its currency for money."""
+
+    labels: dict[str, str]
+    locale: Locale
+    currency: str = "RUB"
+
+    def __call__(self, key: str, **fields: str) -> str:
+        # One pass: a filled-in value is never scanned again for `{field}`s.
+        return _FIELD.sub(lambda match: fields[match.group(1)], self.labels[key])
+
+    def forms(self, key: str) -> tuple[str, ...]:
+        return tuple(self.labels[key].split("|"))
+
+    def money(self, value: Decimal) -> str:
+        return format_money(value, self.currency, self.locale)
+
+    def percent(self, value: Decimal) -> str:
+        return format_percent(value, self.locale)
+
+    def local(self, text: Localized | None) -> str:
+        """A localized text in this locale, falling back to the other language."""
+        if text is None:
+            return ""
+        return text.get(self.locale) or text.ru or text.en or ""
