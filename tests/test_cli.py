@@ -125,3 +125,42 @@ def test_a_workspace_without_templates_uses_the_shipped_ones(tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     assert (workspace / "out" / "a-1" / "proposal.pdf").is_file()
     assert not (workspace / "templates").exists()
+
+
+def test_price_explain_walks_every_line_through_its_steps() -> None:
+    result = run("-C", ROOT, "price", "acme-2026-005", "--explain")
+    assert result.exit_code == 0, result.output
+    explanation = result.output.split("КП-2026-0005 (acme-2026-005)\n", 1)[1].splitlines()
+    nbsp = "\u00a0"
+    assert explanation[1:9] == [
+        f"1. Насос центробежный ЦН-100: 6 шт. × 125{nbsp}000,00{nbsp}₽ = 750{nbsp}000,00{nbsp}₽",
+        f"   Скидка за количество насосов (от 5): 4{nbsp}%",
+        f"   Зимняя акция: 5{nbsp}%",
+        f"   Скидка постоянного клиента: 4{nbsp}%",
+        f"   Скидка за предоплату (от 100{nbsp}%): 2{nbsp}%",
+        f"   Скидка за объём заказа (от 300{nbsp}000,00{nbsp}₽): 3{nbsp}%",
+        f"   ограничено минимальной ценой 109{nbsp}800,00{nbsp}₽ за ед.",
+        f"   = 12,16{nbsp}% → 658{nbsp}800,00{nbsp}₽",
+    ]
+    assert "   Зимняя акция: позиция не входит в условия" in explanation
+    assert "Скидка согласована: Сидоров Олег Павлович, «02» декабря 2026\u00a0г." in explanation
+
+
+def test_price_json_carries_the_trail_and_the_verdict() -> None:
+    data = json.loads(run("-C", ROOT, "price", "tula-2026-006", "--json").output)
+    # 1 − 851 854,11 / 1 024 402,90 (every line: 1 − 0,96 × 0,94 × 0,97 × 0,95 = 16,84384 %)
+    assert data["effective_discount"] == "16.84384"
+    assert data["approval"] == {"threshold": "15", "needed": True, "given": False}
+    volume = next(s for s in data["schemes"] if s["scheme"] == "volume-2026")
+    assert volume["applied"] and volume["tier_from"] == "300000"
+    assert volume["next_tier_from"] == "1000000" and volume["shortfall"] == "160325.5"
+    assert data["hints"] == [
+        {
+            "scheme": "volume-2026",
+            "next_tier_from": "1000000",
+            "next_percent": "5",
+            "shortfall": "160325.5",
+        }
+    ]
+    winter = data["lines"][0]["skipped"][0]
+    assert winter == {"scheme": "winter", "reason": "not_covered", "measure": None, "needed": None}

@@ -279,3 +279,105 @@ def test_the_table_header_repeats_on_every_page(scratch: Path) -> None:
         if number < len(pages) or "60" in text.split("Наименование", 1)[-1][:40]:
             assert "Наименование" in text, f"page {number} has no table header"
     assert "<w:tblHeader" in docx_xml(scratch / "out" / "a-1" / "proposal.docx")
+
+
+# --- discounts in documents -------------------------------------------------------------
+
+DISCOUNT_DOCUMENTS = [
+    (offer, name)
+    for offer in ("acme-2026-005", "tula-2026-006")
+    for name in ("discount-scheme.pdf", "discount-scheme.docx")
+]
+
+
+def _read(path: Path) -> str:
+    return _flat(pdf_text(path) if path.suffix == ".pdf" else docx_text(path))
+
+
+@pytest.mark.parametrize("document", ["discount-scheme.pdf", "discount-scheme.docx"])
+def test_discount_appendix_explains_each_scheme(example_build: Path, document: str) -> None:
+    text = _read(example_build / "acme-2026-005" / document)
+    assert "Приложение к коммерческому предложению № КП-2026-0005 от «02» декабря 2026 г." in text
+    assert "Условия предоставления скидок" in text
+    assert 'Для: ООО «Акме & Партнёры» "Северо-Запад"' in text
+    assert "Скидки рассчитываются от сумм без НДС." in text
+    assert "Общая скидка на позицию не превышает 25 %." in text
+    # 815 971,83 ₽ net before order-level schemes: 3 % reached, 184 028,17 ₽ short of 5 %
+    assert (
+        "достигнут уровень от 300 000,00 ₽ — 3 %; следующий уровень от 1 000 000,00 ₽ — "
+        "5 %, не хватает 184 028,17 ₽"
+    ) in text
+    assert "уровень «gold» — 4 %" in text
+    assert "скидка 5 %; применена к позициям: 1" in text
+    assert "с «01» декабря 2026 г. по «28» февраля 2027 г." in text
+    assert "Насос центробежный ЦН-100: 6 шт. × 125 000,00 ₽ = 750 000,00 ₽" in text
+    assert "ограничено минимальной ценой 109 800,00 ₽ за ед." in text  # 90 000 net × 1,22
+    assert "Итоговая скидка 12,16 %; сумма по позиции 658 800,00 ₽" in text
+    assert "Общая скидка по предложению: 12,1 % (129 825,32 ₽)" in text
+
+
+def test_discount_appendix_names_what_did_not_apply(example_build: Path) -> None:
+    text = _read(example_build / "tula-2026-006" / "discount-scheme.docx")
+    assert "Зимняя акция" in text and "не применяется: позиция не входит в условия" in text
+    assert "достигнут уровень от 5 000 000,00 ₽ — 4 %" in text  # turnover 2025: 6 200 000
+    assert "уровень «platinum» — 6 %" in text
+
+
+@pytest.mark.parametrize(("offer", "document"), DISCOUNT_DOCUMENTS)
+def test_discount_appendix_pdf_and_docx_agree(
+    example_build: Path, offer: str, document: str
+) -> None:
+    pdf = _flat(pdf_text(example_build / offer / "discount-scheme.pdf"))
+    body = docx_text(example_build / offer / "discount-scheme.docx").splitlines()[:-1]
+    for piece in (_flat(cell) for line in body for cell in line.split("\t")):
+        if piece and not piece.startswith("_"):
+            assert piece in pdf, piece
+
+
+@pytest.mark.parametrize("document", ["proposal.pdf", "proposal.docx"])
+def test_a_discount_above_the_threshold_shows_a_notice(example_build: Path, document: str) -> None:
+    pending = _read(example_build / "tula-2026-006" / document)
+    assert "Скидка 16,84 % превышает 15 % и требует согласования." in pending
+    assert "Ваша выгода 172 548,79 ₽" in pending
+    approved = _read(example_build / "acme-2026-005" / document)
+    assert "требует согласования" not in approved
+    assert (
+        "При заказе от 1 000 000,00 ₽ без НДС скидка «Скидка за объём заказа» составит 5 %; "
+        "до этого уровня не хватает 184 028,17 ₽."
+    ) in approved
+    assert (
+        "Учтены скидки: Скидка за количество насосов, Зимняя акция, Скидка постоянного "
+        "клиента 4 %, Скидка за предоплату 2 %, Скидка за объём заказа 3 %"
+    ) in approved
+
+
+def test_offers_choose_their_documents(example_build: Path, tmp_path: Path) -> None:
+    assert not (example_build / "acme-2026-001" / "discount-scheme.pdf").exists()
+    workspace = copy_workspace(ROOT, tmp_path / "ws")
+    offer = workspace / "offers" / "acme-2026-005.yaml"
+    offer.write_text(
+        offer.read_text(encoding="utf-8") + "documents: [proposal]\n", encoding="utf-8"
+    )
+    assert run("-C", workspace, "build", "acme-2026-005").exit_code == 0
+    assert sorted(p.name for p in (workspace / "out" / "acme-2026-005").iterdir()) == [
+        "proposal.docx",
+        "proposal.pdf",
+    ]
+
+
+def test_english_discount_appendix(tmp_path: Path) -> None:
+    workspace = copy_workspace(ROOT, tmp_path / "ws")
+    offer = workspace / "offers" / "nordic-2026-003.yaml"
+    offer.write_text(
+        offer.read_text(encoding="utf-8") + "schemes: [winter, volume-2026]\n", encoding="utf-8"
+    )
+    result = run("-C", workspace, "build", "nordic-2026-003")
+    assert result.exit_code == 0, result.output
+    for document in ("discount-scheme.pdf", "discount-scheme.docx"):
+        text = _read(workspace / "out" / "nordic-2026-003" / document)
+        assert "Appendix to commercial proposal No. CP-2026-0003 dated December 1, 2026" in text
+        assert "Discount terms" in text and "Winter promotion" in text
+        # the volume tiers are in RUB; a EUR offer is not measured against them
+        assert "does not apply: thresholds are in another currency" in text
+        assert "a discount of 5%; applied to lines: 1" in text
+        assert "Centrifugal pump CN-100: 10 pcs × €1,350.00 = €13,500.00" in text
