@@ -339,6 +339,24 @@ def _discount_steps(
     return steps, skips, tuple(outcomes)
 
 
+def step_cuts(line: PricedLine, stacking: str) -> tuple[list[Decimal], Decimal]:
+    """What each step takes off the line, in money, and what the clips gave back.
+
+    Each cut is the difference of the running amount, rounded, before and after the step,
+    so the cuts and the clip adjustment add up exactly to list amount - amount.
+    """
+    running, cuts = line.list_amount, []
+    percents: list[Decimal] = []
+    for step in line.steps:
+        percents.append(step.percent)
+        after = round_money(
+            line.qty * line.unit_price * (1 - combine(percents, stacking) / HUNDRED)
+        )
+        cuts.append(running - after)
+        running = after
+    return cuts, line.amount - running
+
+
 def _line_outcome(name: str, skips: list[Skip], applied: bool) -> Outcome:
     if applied:
         return Outcome(name, "line", True)

@@ -10,13 +10,7 @@ from ..models import Catalog, Discounts, Offer, Scheme
 from ..pricing import PricedLine, PricedOffer
 from ..render import DocumentMeta
 from ..workspace import Workspace
-from .discount_text import (
-    clip_text,
-    period_text,
-    skip_reason,
-    step_label,
-    threshold,
-)
+from .discount_text import line_explanation, period_text, skip_reason, threshold
 from .parties import client_block, person_block, seller_block
 from .text import Text
 
@@ -217,11 +211,7 @@ def _worked(line: PricedLine, book: Discounts, text: Text) -> list[str]:
             amount=text.money(line.list_amount),
         )
     ]
-    rows += [
-        text("example_step", label=step_label(step, book, text), percent=text.percent(step.percent))
-        for step in line.steps
-    ]
-    rows += [clip_text(clip, text) for clip in line.clips]
+    rows += line_explanation(line, book, text, year=0, skips=False)
     rows.append(
         text(
             "example_total",

@@ -11,7 +11,7 @@ from decimal import Decimal
 from ..discounts import Clip, Outcome, Skip, Step
 from ..formatting import format_date, format_number
 from ..models import Discounts, Offer, Scheme
-from ..pricing import PricedLine, PricedOffer
+from ..pricing import PricedLine, PricedOffer, step_cuts
 from .text import Text
 
 HUNDRED = Decimal(100)
@@ -97,13 +97,21 @@ def applied_text(priced: PricedOffer, book: Discounts, text: Text) -> str:
     return f"{text('applied_discounts')}: {', '.join(parts)}" if parts else ""
 
 
-def line_explanation(line: PricedLine, book: Discounts, text: Text, year: int) -> list[str]:
-    """Every step, skip and clip of one line, one sentence each."""
-    rows = [f"{step_label(step, book, text)}: {text.percent(step.percent)}" for step in line.steps]
-    for skip in line.skips:
+def line_explanation(
+    line: PricedLine, book: Discounts, text: Text, year: int, *, skips: bool = True
+) -> list[str]:
+    """Every step (with the money it takes off), skip and clip of one line."""
+    cuts, given_back = step_cuts(line, book.policy.stacking)
+    rows = [
+        f"{step_label(step, book, text)}: {text.percent(step.percent)} (−{text.money(cut)})"
+        for step, cut in zip(line.steps, cuts, strict=True)
+    ]
+    for skip in line.skips if skips else ():
         title = text.local(book.schemes[skip.scheme].title)
         rows.append(f"{title}: {skip_reason(skip, book, text, year)}")
-    rows += [clip_text(clip, text) for clip in line.clips]
+    if line.clips:
+        clipped = "; ".join(clip_text(clip, text) for clip in line.clips)
+        rows.append(f"{clipped} (+{text.money(given_back)})")
     return rows
 
 
