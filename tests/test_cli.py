@@ -30,8 +30,21 @@ def test_price_json_gives_every_number_as_a_decimal_string() -> None:
         "vat_rate": "22",
         "vat": "83086.07",  # 460 750 × 22 / 122 = 83 086,0655…
         "steps": [
-            {"source": "line", "level": "line", "percent": "5", "tier_from": None},
-            {"source": "order", "level": "order", "percent": "3", "tier_from": None},
+            # 500 000 × 5 % = 25 000; 475 000 × 3 % = 14 250
+            {
+                "source": "line",
+                "level": "line",
+                "percent": "5",
+                "tier_from": None,
+                "amount": "25000.00",
+            },
+            {
+                "source": "order",
+                "level": "order",
+                "percent": "3",
+                "tier_from": None,
+                "amount": "14250.00",
+            },
         ],
         "skipped": [],
         "clips": [],

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from .formatting import format_amount, format_date, format_number, format_percent
-from .pricing import PricedOffer
+from .pricing import PricedOffer, step_cuts
 from .workspace import Workspace
 
 
@@ -46,8 +46,11 @@ def price_json(workspace: Workspace, offer_id: str) -> dict[str, Any]:
                         "level": st.level,
                         "percent": _num(st.percent),
                         "tier_from": _num(st.tier_from),
+                        "amount": _money(cut),
                     }
-                    for st in line.steps
+                    for st, cut in zip(
+                        line.steps, step_cuts(line, priced.policy.stacking)[0], strict=True
+                    )
                 ],
                 "skipped": [
                     {
