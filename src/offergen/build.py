@@ -12,19 +12,7 @@ from .render import Templates, render_docx, render_pdf
 from .workspace import Workspace
 from .write import write_offer
 
-TEMPLATES_DIR = "templates"
 OUT_DIR = "out"
-# The templates of the offergen checkout this package runs from (an editable install):
-# a workspace without its own templates/ folder is built with these.
-SHIPPED_TEMPLATES = Path(__file__).resolve().parents[2] / TEMPLATES_DIR
-
-
-def templates_dir(workspace_root: Path) -> Path:
-    """The workspace's own templates/ when it has one, else the shipped ones."""
-    own = workspace_root / TEMPLATES_DIR
-    if own.is_dir() or not SHIPPED_TEMPLATES.is_dir():
-        return own
-    return SHIPPED_TEMPLATES
 
 
 @dataclass
@@ -74,7 +62,7 @@ def build(
     ids = list(offer_ids) if offer_ids else sorted(workspace.offers)
     for offer_id in ids:
         workspace.offer(offer_id)  # unknown ids fail before anything is rendered
-    templates = Templates(templates_dir(workspace.root))
+    templates = Templates(workspace.templates_dir)
     target = out_dir or workspace.root / OUT_DIR
     results = []
     for offer_id in ids:

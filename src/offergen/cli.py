@@ -86,7 +86,6 @@ def check(ctx: click.Context) -> None:
 @click.pass_context
 def price(ctx: click.Context, offer: str, as_json: bool, explain: bool) -> None:
     """Show the priced lines and totals of OFFER."""
-    from .build import templates_dir
     from .render import Templates
     from .report import price_explanation, price_json, price_table
 
@@ -97,7 +96,7 @@ def price(ctx: click.Context, offer: str, as_json: bool, explain: bool) -> None:
     click.echo(price_table(workspace, offer))
     if explain:
         locale = workspace.settings(offer).locale
-        labels = Templates(templates_dir(workspace.root)).labels(locale)
+        labels = Templates(workspace.templates_dir).labels(locale)
         click.echo("\n" + price_explanation(workspace, offer, labels))
 
 

@@ -159,9 +159,12 @@ def _nominative_position(value: str) -> str:
 class Signatory(Model):
     name: Text
     position: Annotated[Text, AfterValidator(_nominative_position)]
-    basis: Text | None = None
+    basis: Text | None = None  # in the genitive, as contracts print it: "Устава"
     name_en: Text | None = None
     position_en: Text | None = None
+    basis_en: Text | None = None  # "the Charter"
+    name_genitive: Text | None = None  # wins over the computed form
+    position_genitive: Text | None = None
 
 
 class Person(Model):
@@ -292,7 +295,28 @@ class Approval(Model):
     note: Text | None = None
 
 
-DocumentName = Literal["proposal", "discount_scheme"]
+DocumentName = Literal["proposal", "discount_scheme", "contract", "disagreements"]
+ContractType = Literal["supply", "services"]
+
+
+class Override(Model):
+    """Negotiated wording of one clause of the contract."""
+
+    text: Localized
+    proposed_by: Literal["client", "seller"] = "client"
+    status: Literal["proposed", "agreed", "rejected"] = "proposed"
+    note: Text | None = None
+
+
+class Contract(Model):
+    """The contract an offer leads to: its number, place, date and negotiated wording."""
+
+    type: ContractType
+    number: Text
+    city: Text
+    city_en: Text | None = None
+    date: Day | None = None
+    overrides: dict[Text, Override] = {}
 
 
 class Offer(Model):
@@ -315,6 +339,7 @@ class Offer(Model):
     terms: Terms = Terms()
     schemes: list[Id] = []
     approval: Approval | None = None
+    contract: Contract | None = None
     documents: list[DocumentName] | None = None
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from . import requisites
+from .clauses import LoadedLibrary, load_library
 from .errors import NotFound, Problem, ValidationFailed
 from .formatting import MAX_AMOUNT_IN_WORDS
 from .load import Document, Loc, load_document
@@ -29,6 +30,10 @@ from .models import (
 )
 from .pricing import PricedOffer, PricingRules, catalog_price, price_offer
 
+TEMPLATES_DIR = "templates"
+# The templates of the offergen checkout this package runs from (an editable install):
+# a workspace without its own templates/ folder is built with these.
+SHIPPED_TEMPLATES = Path(__file__).resolve().parents[2] / TEMPLATES_DIR
 CONFIG_FILE = "offergen.yaml"
 CATALOG_FILE = "catalog.yaml"
 DISCOUNTS_FILE = "discounts.yaml"
@@ -60,6 +65,7 @@ class Workspace:
     discounts: Discounts = field(default_factory=Discounts)
     warnings: list[Problem] = field(default_factory=list)
     _priced: dict[str, PricedOffer] = field(default_factory=dict, repr=False)
+    _libraries: dict[str, LoadedLibrary] = field(default_factory=dict, repr=False)
 
     def offer(self, offer_id: str) -> Offer:
         if offer_id not in self.offers:
@@ -99,12 +105,30 @@ class Workspace:
             )
         return self._priced[offer_id]
 
+    @property
+    def templates_dir(self) -> Path:
+        """The workspace's own templates/ when it has one, else the shipped ones."""
+        own = self.root / TEMPLATES_DIR
+        if own.is_dir() or not SHIPPED_TEMPLATES.is_dir():
+            return own
+        return SHIPPED_TEMPLATES
+
+    def clause_library(self, contract_type: str) -> LoadedLibrary:
+        """templates/clauses/<type>.yaml, read and validated once."""
+        if contract_type not in self._libraries:
+            self._libraries[contract_type] = load_library(self.templates_dir, contract_type)
+        return self._libraries[contract_type]
+
     def document_names(self, offer_id: str) -> tuple[str, ...]:
         """The documents an offer gets: those it names, else every one that applies."""
         offer = self.offer(offer_id)
         if offer.documents is not None:
             return tuple(dict.fromkeys(offer.documents))
-        return ("proposal", "discount_scheme") if offer.schemes else ("proposal",)
+        names = ["proposal"]
+        names += ["discount_scheme"] if offer.schemes else []
+        names += ["contract"] if offer.contract else []
+        names += ["disagreements"] if offer.contract and offer.contract.overrides else []
+        return tuple(names)
 
 
 def _first(value: bool | None, default: bool) -> bool:

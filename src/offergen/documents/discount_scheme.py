@@ -24,13 +24,11 @@ def discount_scheme_context(
     settings = workspace.settings(offer_id)
     priced = workspace.price(offer_id)
     text = Text(labels, settings.locale, priced.currency)
-    book = workspace.discounts
     seller = seller_block(workspace.config.seller, labels, text.locale)
     title = text("discount_title")
     subtitle = text(
         "discount_appendix", number=offer.number, date=format_date(offer.date, text.locale)
     )
-    outcomes = {outcome.scheme: outcome for outcome in priced.outcomes}
     context: dict[str, Any] = {
         "lang": text.locale,
         "labels": labels,
@@ -39,6 +37,24 @@ def discount_scheme_context(
         "subtitle": subtitle,
         "seller": seller,
         "client": client_block(client, labels),
+        **discount_terms(workspace, offer_id, text),
+        "signatory": person_block(workspace.config.seller.signatory, text.locale),
+    }
+    meta = DocumentMeta(
+        title=f"{title}. {subtitle}",
+        author=seller["name"],
+        subject=client.name,
+        language="ru-RU" if text.locale == "ru" else "en-US",
+        created=offer.date,
+    )
+    return context, meta
+
+
+def discount_terms(workspace: Workspace, offer_id: str, text: Text) -> dict[str, Any]:
+    """`general`, `schemes`, `example` and `effective`: the discount terms of one offer."""
+    offer, priced, book = workspace.offer(offer_id), workspace.price(offer_id), workspace.discounts
+    outcomes = {outcome.scheme: outcome for outcome in priced.outcomes}
+    return {
         "general": _general(book, priced, text),
         "schemes": [
             _scheme(name, book.schemes[name], outcomes[name], priced, workspace, text, offer)
@@ -50,16 +66,7 @@ def discount_scheme_context(
             percent=text.percent(priced.effective_discount),
             amount=text.money(priced.totals.discount),
         ),
-        "signatory": person_block(workspace.config.seller.signatory, text.locale),
     }
-    meta = DocumentMeta(
-        title=f"{title}. {subtitle}",
-        author=seller["name"],
-        subject=client.name,
-        language="ru-RU" if text.locale == "ru" else "en-US",
-        created=offer.date,
-    )
-    return context, meta
 
 
 def _general(book: Discounts, priced: PricedOffer, text: Text) -> list[str]:

@@ -9,10 +9,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound
+from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound, pass_context
+from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import RenderError, ValidationFailed
+from ..formatting import amount_in_words, format_money, format_number, format_percent
 from ..load import load_document
 
 LABELS_FILE = "labels.yaml"
@@ -64,6 +66,40 @@ def _only_text(value: Any) -> Any:
     return value
 
 
+def text_environment() -> SandboxedEnvironment:
+    """The environment for texts that are themselves data of a template (clauses, `when:`).
+
+    Plain text out (the layout escapes it once, later), undefined names are errors,
+    numbers print only through the locale-aware filters.
+    """
+    env = SandboxedEnvironment(autoescape=False, undefined=StrictUndefined, finalize=_only_text)
+    env.filters.update(TEXT_FILTERS)
+    return env
+
+
+@pass_context
+def _money(context: Context, value: Decimal) -> str:
+    return format_money(value, context["currency"], context["lang"])
+
+
+@pass_context
+def _percent(context: Context, value: Decimal | int) -> str:
+    return format_percent(Decimal(value), context["lang"])
+
+
+@pass_context
+def _number(context: Context, value: Decimal | int) -> str:
+    return format_number(Decimal(value), context["lang"])
+
+
+@pass_context
+def _words(context: Context, value: Decimal) -> str:
+    return amount_in_words(value, context["currency"], context["lang"])
+
+
+TEXT_FILTERS = {"money": _money, "percent": _percent, "number": _number, "words": _words}
+
+
 class Templates:
     """The template folder: one sandboxed environment for HTML and DOCX alike."""
 
@@ -77,6 +113,7 @@ class Templates:
             finalize=_only_text,
             keep_trailing_newline=True,
         )
+        self.text_env = text_environment()
 
     def path(self, name: str) -> Path:
         try:

@@ -1,0 +1,200 @@
+"""Turn a clause library and a contract's context into numbered clauses with their text.
+
+The library (templates/clauses/<type>.yaml) is owned by legal: ordered sections of
+clauses with stable ids, text in Russian and English that may use the contract context
+and `ref("clause.id")`, and optional `when:` conditions. Numbers are computed here, after
+the conditions, so a dropped clause leaves no gap and every reference follows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from jinja2 import TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+from pydantic import Field, model_validator
+
+from .errors import OffergenError, Problem, RenderError, ValidationFailed
+from .load import Document, Loc, load_document
+from .models import Locale, Localized, Model, Override, Text, parse
+
+CLAUSES_DIR = "clauses"
+ClauseId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")]
+SectionId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+class Clause(Model):
+    id: ClauseId
+    when: Text | None = None
+    text: Localized
+
+
+class Section(Model):
+    id: SectionId
+    title: Localized
+    clauses: list[Clause] = Field(min_length=1)
+
+
+class Roles(Model):
+    seller: Localized
+    buyer: Localized
+
+
+class ClauseLibrary(Model):
+    """One kind of contract: its title, the parties' roles, parameters and clauses."""
+
+    title: Localized
+    roles: Roles
+    params: dict[str, Any] = Field(default_factory=dict)
+    sections: list[Section] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> ClauseLibrary:
+        seen: set[str] = set()
+        for section in self.sections:
+            for clause in section.clauses:
+                if clause.id in seen:
+                    raise ValueError(f"clause id {clause.id!r} is used twice")
+                seen.add(clause.id)
+        return self
+
+    def ids(self) -> list[str]:
+        return [clause.id for section in self.sections for clause in section.clauses]
+
+    def where(self, clause_id: str) -> tuple[int, int]:
+        for s, section in enumerate(self.sections):
+            for c, clause in enumerate(section.clauses):
+                if clause.id == clause_id:
+                    return s, c
+        raise KeyError(clause_id)
+
+
+@dataclass(frozen=True)
+class LoadedLibrary:
+    library: ClauseLibrary
+    source: Document
+
+
+class ClauseError(OffergenError):
+    """A clause's condition or text could not be evaluated for one contract."""
+
+    def __init__(self, clause_id: str, field: str, message: str) -> None:
+        self.clause_id, self.field, self.message = clause_id, field, message
+        super().__init__(f"clause {clause_id}: {field}: {message}")
+
+    def problem(self, loaded: LoadedLibrary, locale: Locale) -> Problem:
+        s, c = loaded.library.where(self.clause_id)
+        loc: Loc = ("sections", s, "clauses", c, self.field)
+        if self.field == "text" and (*loc, locale) in loaded.source.values:
+            loc = (*loc, locale)
+        return loaded.source.problem(loc, self.message)
+
+
+@dataclass(frozen=True)
+class NumberedClause:
+    id: str
+    number: str
+    text: str
+    library_text: str
+    override: Override | None
+
+
+@dataclass(frozen=True)
+class NumberedSection:
+    number: str
+    title: str
+    clauses: tuple[NumberedClause, ...]
+
+
+def load_library(templates: Path, contract_type: str) -> LoadedLibrary:
+    """Read templates/clauses/<type>.yaml; raise `ValidationFailed` with located problems."""
+    relative = f"templates/{CLAUSES_DIR}/{contract_type}.yaml"
+    path = templates / CLAUSES_DIR / f"{contract_type}.yaml"
+    if not path.is_file():
+        raise ValidationFailed([Problem(relative, 1, 1, "", "clause library not found")])
+    source = load_document(path.read_bytes(), relative)
+    return LoadedLibrary(parse(ClauseLibrary, source), source)
+
+
+def arrange(
+    library: ClauseLibrary,
+    env: SandboxedEnvironment,
+    context: Mapping[str, Any],
+    locale: Locale,
+    overrides: Mapping[str, Override],
+) -> tuple[NumberedSection, ...]:
+    """Keep the clauses whose condition holds, number them, render their text."""
+    kept = [
+        (section, [c for c in section.clauses if _holds(env, c, context)])
+        for section in library.sections
+    ]
+    kept = [(section, clauses) for section, clauses in kept if clauses]
+    numbers = {
+        clause.id: f"{s}.{c}"
+        for s, (_, clauses) in enumerate(kept, start=1)
+        for c, clause in enumerate(clauses, start=1)
+    }
+    known = set(library.ids())
+    arranged = []
+    for s, (section, clauses) in enumerate(kept, start=1):
+        rendered = []
+        for clause in clauses:
+            ref = _ref(numbers, known, clause.id)
+            wording = _render(env, clause, locale, {**context, "ref": ref})
+            override = overrides.get(clause.id)
+            text = wording
+            if override is not None and override.status == "agreed":
+                text = override.text.get(locale) or override.text.ru or override.text.en or ""
+            rendered.append(NumberedClause(clause.id, numbers[clause.id], text, wording, override))
+        title = section.title.get(locale) or section.title.ru or ""
+        arranged.append(NumberedSection(str(s), title, tuple(rendered)))
+    return tuple(arranged)
+
+
+def _holds(env: SandboxedEnvironment, clause: Clause, context: Mapping[str, Any]) -> bool:
+    if clause.when is None:
+        return True
+    try:
+        return bool(env.compile_expression(clause.when, undefined_to_none=False)(**context))
+    except (TemplateError, TypeError, ValueError, ArithmeticError) as error:
+        raise ClauseError(clause.id, "when", f"cannot evaluate: {_reason(error)}") from None
+
+
+def _render(
+    env: SandboxedEnvironment, clause: Clause, locale: Locale, context: Mapping[str, Any]
+) -> str:
+    source = clause.text.get(locale)
+    if source is None:
+        raise ClauseError(clause.id, "text", f"has no {locale!r} text")
+    try:
+        return " ".join(env.from_string(source).render(context).split())
+    except ClauseError:
+        raise
+    except RenderError:  # finalize refused a raw number, date or None
+        raise ClauseError(
+            clause.id,
+            "text",
+            "prints a number, date or empty value as it is; use | number, | percent or | money",
+        ) from None
+    except (TemplateError, TypeError, ValueError, ArithmeticError) as error:
+        raise ClauseError(clause.id, "text", f"cannot render: {_reason(error)}") from None
+
+
+def _ref(numbers: Mapping[str, str], known: set[str], here: str) -> Callable[[str], str]:
+    def ref(clause_id: str) -> str:
+        if clause_id in numbers:
+            return numbers[clause_id]
+        if clause_id in known:
+            raise ClauseError(
+                here, "text", f"refers to clause {clause_id}, which is dropped for this contract"
+            )
+        raise ClauseError(here, "text", f"refers to unknown clause {clause_id}")
+
+    return ref
+
+
+def _reason(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"
