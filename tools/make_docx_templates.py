@@ -14,7 +14,7 @@ from typing import Any
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Length, Mm, Pt, RGBColor
@@ -90,7 +90,7 @@ def _fix_widths(table: Table, widths: list[Length]) -> None:
             cell.width = width
 
 
-def _items_table(doc: object) -> None:
+def _items_table(doc: object, spec: str) -> None:
     columns = ["number", "name", "unit", "qty", "price", "discount", "amount"]
     widths = [Mm(10), Mm(58), Mm(14), Mm(14), Mm(26), Mm(20), Mm(32)]
     right = {"qty", "price", "discount", "amount"}
@@ -99,10 +99,10 @@ def _items_table(doc: object) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for index, key in enumerate(columns):
         align = WD_ALIGN_PARAGRAPH.RIGHT if key in right else None
-        _cell_text(table.rows[0].cells[index], "{{ columns." + key + " }}", bold=True)
+        _cell_text(table.rows[0].cells[index], "{{ " + spec + ".columns." + key + " }}", bold=True)
         _cell_text(table.rows[2].cells[index], "{{ line." + key + " }}", align=align)
     _fix_widths(table, widths)
-    _cell_text(table.rows[1].cells[0], "{%tr for line in lines %}")
+    _cell_text(table.rows[1].cells[0], "{%tr for line in " + spec + ".lines %}")
     _cell_text(table.rows[3].cells[0], "{%tr endfor %}")
     _repeat_header(table)
 
@@ -140,7 +140,7 @@ def _loop_table(
     return table
 
 
-def _new_document() -> Any:
+def _new_document(letterhead: bool = True, footer: str = "number") -> Any:
     doc = Document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -151,12 +151,14 @@ def _new_document() -> Any:
     normal.font.name, normal.font.size = FONT, Pt(9.5)
     normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
 
-    footer = section.footer.paragraphs[0]
-    footer.add_run("{{ number }} · {{ labels.page }} ").font.size = Pt(8)
-    _field(footer, "PAGE")
-    footer.add_run(" {{ labels.page_of }} ").font.size = Pt(8)
-    _field(footer, "NUMPAGES")
-    footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    line = section.footer.paragraphs[0]
+    line.add_run("{{ " + footer + " }} · {{ labels.page }} ").font.size = Pt(8)
+    _field(line, "PAGE")
+    line.add_run(" {{ labels.page_of }} ").font.size = Pt(8)
+    _field(line, "NUMPAGES")
+    line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if not letterhead:
+        return doc
 
     _paragraph(doc, "{{ seller.name }}", bold=True, size=13, color=BLUE, space_after=0)
     _paragraph(doc, "{%p for line in seller.lines %}", space_after=0)
@@ -183,6 +185,92 @@ def _signature(doc: Any) -> None:
         align=WD_ALIGN_PARAGRAPH.CENTER,
     )
     doc.core_properties.author = "offergen"
+
+
+def _specification(doc: Any, spec: str) -> None:
+    """The items table, the totals and the sum in words (templates/items.html)."""
+    _items_table(doc, spec)
+    _paragraph(doc, "", space_after=2)
+    _loop_table(
+        doc,
+        "row in " + spec + ".totals",
+        ["{{ row.label }}", "{{ row.value }}"],
+        [Mm(110), Mm(44)],
+        right=True,
+        strong_if="row.strong",
+    ).alignment = WD_TABLE_ALIGNMENT.RIGHT
+    _paragraph(doc, "{{ " + spec + ".in_words }}", italic=True)
+
+
+def _discount_terms(doc: Any, terms: str) -> None:
+    """General rules, schemes, worked example (templates/discount_terms.html)."""
+    prefix = terms + "." if terms else ""
+    _paragraph(doc, "{{ labels.discount_general }}", bold=True, size=11)
+    _paragraph(doc, "{%p for paragraph in " + prefix + "general %}", space_after=0)
+    _paragraph(doc, "{{ paragraph }}")
+    _paragraph(doc, "{%p endfor %}", space_after=0)
+
+    _paragraph(doc, "{%p for scheme in " + prefix + "schemes %}", space_after=0)
+    _paragraph(doc, "{{ scheme.title }}", bold=True, size=11)
+    _loop_table(
+        doc,
+        "row in scheme.rows",
+        ["{{ row.label }}", "{{ row.value }}"],
+        [Mm(45), Mm(129)],
+        right=False,
+    )
+    _paragraph(doc, "{%p if scheme.tiers %}", space_after=0)
+    tiers = doc.add_table(rows=4, cols=3)
+    tiers.style = "Table Grid"
+    for index, key in enumerate(["col_tier_from", "col_tier_percent", "col_tier_current"]):
+        _cell_text(tiers.rows[0].cells[index], "{{ labels." + key + " }}", bold=True)
+    _cell_text(tiers.rows[1].cells[0], "{%tr for tier in scheme.tiers %}")
+    for index, key in enumerate(["from", "percent", "current"]):
+        align = WD_ALIGN_PARAGRAPH.RIGHT if key == "percent" else None
+        _cell_text(tiers.rows[2].cells[index], "{{ tier." + key + " }}", align=align)
+    _cell_text(tiers.rows[3].cells[0], "{%tr endfor %}")
+    _fix_widths(tiers, [Mm(50), Mm(30), Mm(25)])
+    _paragraph(doc, "{%p endif %}", space_after=0)
+    _paragraph(doc, "{%p if scheme.note %}", space_after=0)
+    _paragraph(doc, "{{ scheme.note }}", size=8.5)
+    _paragraph(doc, "{%p endif %}", space_after=0)
+    _paragraph(doc, "{%p endfor %}", space_after=0)
+
+    _paragraph(doc, "{%p if " + prefix + "example %}", space_after=0)
+    _paragraph(doc, "{{ labels.example_title }}", bold=True, size=11)
+    _paragraph(doc, "{%p for row in " + prefix + "example %}", space_after=0)
+    _paragraph(doc, "{{ row }}", space_after=1)
+    _paragraph(doc, "{%p endfor %}", space_after=0)
+    _paragraph(doc, "{%p endif %}", space_after=0)
+    _paragraph(doc, "{{ " + prefix + "effective }}", bold=True, space_after=18)
+
+
+def _parties(doc: Any) -> None:
+    """Both parties' requisites side by side, each with its signature line (parties.html)."""
+    table = doc.add_table(rows=1, cols=2)
+    _fix_widths(table, [Mm(87), Mm(87)])
+    for index in range(2):
+        cell = table.rows[0].cells[index]
+        party = "parties[" + str(index) + "]"
+        lines = [
+            ("{{ " + party + ".role }}", True, 10),
+            ("{{ " + party + ".name }}", True, 9),
+            ("{%p for line in " + party + ".lines %}", False, 8.5),
+            ("{{ line }}", False, 8.5),
+            ("{%p endfor %}", False, 8.5),
+            ("{{ " + party + ".position }}", False, 9),
+            ("__________________ / {{ " + party + ".signer }}", False, 9),
+            ("{{ " + party + ".seal }}", False, 8),
+        ]
+        for number, (content, bold, size) in enumerate(lines):
+            paragraph = cell.paragraphs[0] if number == 0 else cell.add_paragraph()
+            run = paragraph.add_run(content)
+            run.bold, run.font.size = bold, Pt(size)
+            paragraph.paragraph_format.space_after = Pt(1)
+
+
+def _page_break(doc: Any) -> None:
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
 def build_proposal(target: Path) -> None:
@@ -212,16 +300,7 @@ def build_proposal(target: Path) -> None:
     _paragraph(doc, "{{ paragraph }}")
     _paragraph(doc, "{%p endfor %}", space_after=0)
 
-    _items_table(doc)
-    _paragraph(doc, "", space_after=2)
-    _loop_table(
-        doc,
-        "row in totals",
-        ["{{ row.label }}", "{{ row.value }}"],
-        [Mm(110), Mm(44)],
-        right=True,
-        strong_if="row.strong",
-    ).alignment = WD_TABLE_ALIGNMENT.RIGHT
+    _specification(doc, "spec")
     _paragraph(doc, "{%p if order_discount_note %}", space_after=0)
     _paragraph(doc, "{{ order_discount_note }}", size=8.5)
     _paragraph(doc, "{%p endif %}", space_after=0)
@@ -231,7 +310,6 @@ def build_proposal(target: Path) -> None:
     _paragraph(doc, "{%p for hint in hints %}", space_after=0)
     _paragraph(doc, "{{ hint }}", size=8.5, color=BLUE)
     _paragraph(doc, "{%p endfor %}", space_after=0)
-    _paragraph(doc, "{{ in_words }}", italic=True)
 
     _paragraph(doc, "{%p if terms %}", space_after=0)
     _paragraph(doc, "{{ labels.terms_title }}", bold=True, size=11)
@@ -262,49 +340,98 @@ def build_discount_scheme(target: Path) -> None:
         align=WD_ALIGN_PARAGRAPH.CENTER,
         space_after=8,
     )
-    _paragraph(doc, "{{ labels.discount_general }}", bold=True, size=11)
-    _paragraph(doc, "{%p for paragraph in general %}", space_after=0)
-    _paragraph(doc, "{{ paragraph }}")
-    _paragraph(doc, "{%p endfor %}", space_after=0)
-
-    _paragraph(doc, "{%p for scheme in schemes %}", space_after=0)
-    _paragraph(doc, "{{ scheme.title }}", bold=True, size=11)
-    _loop_table(
-        doc,
-        "row in scheme.rows",
-        ["{{ row.label }}", "{{ row.value }}"],
-        [Mm(45), Mm(129)],
-        right=False,
-    )
-    _paragraph(doc, "{%p if scheme.tiers %}", space_after=0)
-    tiers = doc.add_table(rows=4, cols=3)
-    tiers.style = "Table Grid"
-    for index, key in enumerate(["col_tier_from", "col_tier_percent", "col_tier_current"]):
-        _cell_text(tiers.rows[0].cells[index], "{{ labels." + key + " }}", bold=True)
-    _cell_text(tiers.rows[1].cells[0], "{%tr for tier in scheme.tiers %}")
-    for index, key in enumerate(["from", "percent", "current"]):
-        align = WD_ALIGN_PARAGRAPH.RIGHT if key == "percent" else None
-        _cell_text(tiers.rows[2].cells[index], "{{ tier." + key + " }}", align=align)
-    _cell_text(tiers.rows[3].cells[0], "{%tr endfor %}")
-    _fix_widths(tiers, [Mm(50), Mm(30), Mm(25)])
-    _paragraph(doc, "{%p endif %}", space_after=0)
-    _paragraph(doc, "{%p if scheme.note %}", space_after=0)
-    _paragraph(doc, "{{ scheme.note }}", size=8.5)
-    _paragraph(doc, "{%p endif %}", space_after=0)
-    _paragraph(doc, "{%p endfor %}", space_after=0)
-
-    _paragraph(doc, "{%p if example %}", space_after=0)
-    _paragraph(doc, "{{ labels.example_title }}", bold=True, size=11)
-    _paragraph(doc, "{%p for row in example %}", space_after=0)
-    _paragraph(doc, "{{ row }}", space_after=1)
-    _paragraph(doc, "{%p endfor %}", space_after=0)
-    _paragraph(doc, "{%p endif %}", space_after=0)
-    _paragraph(doc, "{{ effective }}", bold=True, space_after=18)
+    _discount_terms(doc, "")
     _signature(doc)
     doc.save(str(target))
 
 
-BUILDERS = {"proposal.docx": build_proposal, "discount_scheme.docx": build_discount_scheme}
+def build_contract(target: Path) -> None:
+    doc = _new_document(letterhead=False, footer="heading")
+    _paragraph(
+        doc,
+        "{{ title }} {{ heading }}",
+        bold=True,
+        size=13,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        space_after=6,
+    )
+    place = doc.add_table(rows=1, cols=2)
+    _fix_widths(place, [Mm(87), Mm(87)])
+    _cell_text(place.rows[0].cells[0], "{{ city }}", size=9.5)
+    _cell_text(place.rows[0].cells[1], "{{ date }}", size=9.5, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _paragraph(doc, "", space_after=4)
+    _paragraph(doc, "{{ preamble }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    _paragraph(doc, "{%p for section in sections %}", space_after=0)
+    _paragraph(
+        doc,
+        "{{ section.number }} {{ section.title }}",
+        bold=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        space_after=3,
+    )
+    _paragraph(doc, "{%p for clause in section.clauses %}", space_after=0)
+    _paragraph(doc, "{{ clause.number }} {{ clause.text }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    _paragraph(doc, "{%p endfor %}", space_after=0)
+    _paragraph(doc, "{%p endfor %}", space_after=0)
+    _paragraph(doc, "{{ labels.requisites_title }}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _parties(doc)
+
+    _page_break(doc)
+    _paragraph(doc, "{%p for line in specification.heading %}", space_after=0)
+    _paragraph(doc, "{{ line }}", size=8.5, align=WD_ALIGN_PARAGRAPH.RIGHT, space_after=0)
+    _paragraph(doc, "{%p endfor %}", space_after=0)
+    _paragraph(
+        doc, "{{ specification.title }}", bold=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER
+    )
+    _specification(doc, "specification")
+    _parties(doc)
+
+    _paragraph(doc, "{%p if discounts %}", space_after=0)
+    _page_break(doc)
+    _paragraph(doc, "{%p for line in discounts.heading %}", space_after=0)
+    _paragraph(doc, "{{ line }}", size=8.5, align=WD_ALIGN_PARAGRAPH.RIGHT, space_after=0)
+    _paragraph(doc, "{%p endfor %}", space_after=0)
+    _paragraph(doc, "{{ discounts.title }}", bold=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _discount_terms(doc, "discounts")
+    _parties(doc)
+    _paragraph(doc, "{%p endif %}", space_after=0)
+    doc.save(str(target))
+
+
+def build_disagreements(target: Path) -> None:
+    doc = _new_document(letterhead=False, footer="heading")
+    _paragraph(
+        doc, "{{ title }}", bold=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0
+    )
+    _paragraph(doc, "{{ subtitle }}", align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
+    place = doc.add_table(rows=1, cols=2)
+    _fix_widths(place, [Mm(87), Mm(87)])
+    _cell_text(place.rows[0].cells[0], "{{ city }}", size=9.5)
+    _cell_text(place.rows[0].cells[1], "{{ date }}", size=9.5, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _paragraph(doc, "", space_after=4)
+    _paragraph(doc, "{{ intro }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    keys = ["clause", "seller", "buyer", "agreed"]
+    table = doc.add_table(rows=4, cols=4)
+    table.style = "Table Grid"
+    for index, key in enumerate(keys):
+        _cell_text(table.rows[0].cells[index], "{{ columns." + key + " }}", bold=True)
+        _cell_text(table.rows[2].cells[index], "{{ row." + key + " }}")
+    _cell_text(table.rows[1].cells[0], "{%tr for row in rows %}")
+    _cell_text(table.rows[3].cells[0], "{%tr endfor %}")
+    _fix_widths(table, [Mm(18), Mm(52), Mm(52), Mm(52)])
+    _repeat_header(table)
+    _paragraph(doc, "", space_after=4)
+    _paragraph(doc, "{{ rest }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY, space_after=10)
+    _parties(doc)
+    doc.save(str(target))
+
+
+BUILDERS = {
+    "proposal.docx": build_proposal,
+    "discount_scheme.docx": build_discount_scheme,
+    "contract.docx": build_contract,
+    "disagreements.docx": build_disagreements,
+}
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ from typing import Any
 
 from ..render import DocumentMeta
 from ..workspace import Workspace
+from .contract import contract_context
+from .disagreements import disagreements_context
 from .discount_scheme import discount_scheme_context
 from .proposal import proposal_context
 
@@ -32,6 +34,8 @@ KINDS = {
     for kind in (
         DocumentKind("proposal", "proposal", proposal_context),
         DocumentKind("discount_scheme", "discount-scheme", discount_scheme_context),
+        DocumentKind("contract", "contract", contract_context),
+        DocumentKind("disagreements", "disagreements", disagreements_context),
     )
 }
 

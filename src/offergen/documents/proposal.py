@@ -50,7 +50,7 @@ def proposal_context(
         "addressee": _addressee(offer, client, locale),
         "greeting": _greeting(offer, client, text),
         "intro": _intro(offer, client, text),
-        **specification(priced, text),
+        "spec": specification(priced, text),
         "order_discount_note": (
             text("order_discount_note", percent=format_percent(offer.discount, locale))
             if offer.discount

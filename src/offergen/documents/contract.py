@@ -1,0 +1,322 @@
+"""Turn an offer with a contract into the contract draft's context: parties, clauses, appendices.
+
+The clauses come from the legal team's library; the specification appendix is the same
+priced table as the proposal's, and the discount appendix the same terms as the
+discount-scheme document, so the contract can never disagree with either.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from jinja2.sandbox import SandboxedEnvironment
+
+from .. import grammar
+from ..clauses import ClauseLibrary, NumberedSection, arrange
+from ..formatting import amount_in_words, format_date
+from ..models import Client, Contract, Offer, Seller, Signatory
+from ..pricing import PricedOffer
+from ..render import DocumentMeta
+from ..render.templates import text_environment
+from ..workspace import Workspace
+from .discount_scheme import discount_terms
+from .parties import bank_line, client_block, local, seller_block
+from .specification import specification
+from .text import Text
+
+
+@cache
+def clause_environment() -> SandboxedEnvironment:
+    return text_environment()
+
+
+def contract_of(offer: Offer) -> Contract:
+    if offer.contract is None:
+        raise ValueError("the offer has no contract")
+    return offer.contract
+
+
+def contract_day(offer: Offer) -> date:
+    return contract_of(offer).date or offer.date
+
+
+def contract_sections(
+    workspace: Workspace, offer_id: str, text: Text
+) -> tuple[NumberedSection, ...]:
+    """The contract's clauses, numbered, in the offer's language (ClauseError if one fails)."""
+    offer = workspace.offer(offer_id)
+    contract = contract_of(offer)
+    library = workspace.clause_library(contract.type).library
+    context = clause_context(workspace, offer_id, library, text)
+    return arrange(library, clause_environment(), context, text.locale, contract.overrides)
+
+
+def clause_context(
+    workspace: Workspace, offer_id: str, library: ClauseLibrary, text: Text
+) -> dict[str, Any]:
+    """The names a clause text and its `when:` may use (see templates/clauses)."""
+    offer, priced = workspace.offer(offer_id), workspace.price(offer_id)
+    contract, terms = contract_of(offer), offer.terms
+    client, seller = workspace.clients[offer.client], workspace.config.seller
+    locale = text.locale
+    rates = [g.rate for g in priced.totals.vat_groups if not isinstance(g.rate, str)]
+    return {
+        "lang": locale,
+        "currency": priced.currency,
+        "seller": {
+            "name": local(seller.name, seller.name_en, locale),
+            "role": text.local(library.roles.seller),
+        },
+        "buyer": {"name": client.name, "role": text.local(library.roles.buyer)},
+        "contract": {
+            "number": contract.number,
+            "city": _city(contract, text),
+            "date": format_date(contract_day(offer), locale),
+        },
+        "offer": {"number": offer.number, "date": format_date(offer.date, locale)},
+        "terms": {
+            "prepayment_percent": _plain(terms.prepayment_percent or Decimal(0)),
+            "payment_days": terms.payment_days,
+            "delivery_days": terms.delivery_days,
+            "delivery_place": terms.delivery_place,
+            "warranty_months": terms.warranty_months,
+        },
+        "totals": {
+            "net": priced.totals.net,
+            "vat": priced.totals.vat,
+            "gross": priced.totals.gross,
+            "words": amount_in_words(priced.totals.gross, priced.currency, locale),
+        },
+        "vat": {
+            "included": priced.prices_include_vat,
+            "exempt": not rates,
+            "rates": ", ".join(text.percent(Decimal(rate)) for rate in rates),
+        },
+        "schemes": bool(offer.schemes),
+        "params": {key: _plain(value) for key, value in library.params.items()},
+    }
+
+
+def _plain(value: Any) -> Any:
+    """Whole decimals become ints, which clause texts may print as they are."""
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return int(value)
+    return value
+
+
+def _city(contract: Contract, text: Text) -> str:
+    if text.locale == "en" and contract.city_en:
+        return contract.city_en
+    return contract.city
+
+
+def contract_context(
+    workspace: Workspace, offer_id: str, labels: dict[str, str]
+) -> tuple[dict[str, Any], DocumentMeta]:
+    """The contract draft: title, preamble, clauses, requisites, appendices."""
+    offer, priced = workspace.offer(offer_id), workspace.price(offer_id)
+    contract = contract_of(offer)
+    text = Text(labels, workspace.settings(offer_id).locale, priced.currency)
+    library = workspace.clause_library(contract.type).library
+    title = text.local(library.title)
+    seller, client = workspace.config.seller, workspace.clients[offer.client]
+    context: dict[str, Any] = {
+        **contract_header(workspace, offer_id, text),
+        "title": title,
+        "preamble": preamble(seller, client, library, text),
+        "sections": [
+            {
+                "number": f"{section.number}.",
+                "title": section.title,
+                "clauses": [{"number": f"{c.number}.", "text": c.text} for c in section.clauses],
+            }
+            for section in contract_sections(workspace, offer_id, text)
+        ],
+        "parties": parties(workspace, offer_id, library, text),
+        "specification": _specification(workspace, offer_id, priced, text),
+        "discounts": _discounts(workspace, offer_id, text),
+    }
+    meta = DocumentMeta(
+        title=f"{title} {context['heading']}",
+        author=local(seller.name, seller.name_en, text.locale),
+        subject=client.name,
+        language="ru-RU" if text.locale == "ru" else "en-US",
+        created=contract_day(offer),
+    )
+    return context, meta
+
+
+def contract_header(workspace: Workspace, offer_id: str, text: Text) -> dict[str, Any]:
+    """What the contract and its protocol both start with: number, city, date."""
+    offer = workspace.offer(offer_id)
+    contract = contract_of(offer)
+    return {
+        "lang": text.locale,
+        "labels": text.labels,
+        "number": contract.number,
+        "heading": text("contract_number", number=contract.number),
+        "city": text("city_prefix") + _city(contract, text),
+        "date": format_date(contract_day(offer), text.locale),
+    }
+
+
+def appendix_to(workspace: Workspace, offer_id: str, n: int, text: Text) -> list[str]:
+    offer = workspace.offer(offer_id)
+    contract = contract_of(offer)
+    return [
+        text("appendix_number", n=str(n)),
+        text(
+            "appendix_to",
+            contract_genitive=text(f"{contract.type}_genitive"),
+            contract=text(f"{contract.type}_genitive"),
+            number=contract.number,
+            date=format_date(contract_day(offer), text.locale),
+        ),
+    ]
+
+
+def _specification(
+    workspace: Workspace, offer_id: str, priced: PricedOffer, text: Text
+) -> dict[str, Any]:
+    return {
+        "heading": appendix_to(workspace, offer_id, 1, text),
+        "title": text("specification_title"),
+        **specification(priced, text),
+    }
+
+
+def _discounts(workspace: Workspace, offer_id: str, text: Text) -> dict[str, Any]:
+    if not workspace.offer(offer_id).schemes:
+        return {}
+    return {
+        "heading": appendix_to(workspace, offer_id, 2, text),
+        "title": text("discount_title"),
+        **discount_terms(workspace, offer_id, text),
+    }
+
+
+# --- parties ------------------------------------------------------------------------------
+
+
+def preamble(seller: Seller, client: Client, library: ClauseLibrary, text: Text) -> str:
+    """ "ООО «…», именуемое в дальнейшем «Поставщик», в лице …, с одной стороны, и …"."""
+    seller_kind = "entrepreneur" if len(seller.inn) == 12 else "company"
+    first = _party_phrase(
+        local(seller.name, seller.name_en, text.locale),
+        seller_kind,
+        seller.signatory,
+        text.local(library.roles.seller),
+        text,
+        f"ОГРНИП {seller.ogrn}",
+    )
+    second = _party_phrase(
+        client.name,
+        client.kind,
+        client.signatory,
+        text.local(library.roles.buyer),
+        text,
+        f"ОГРНИП {client.ogrn}",
+    )
+    return f"{first}, {text('on_one_side')} {second}, {text('on_other_side')}"
+
+
+def _quoted(role: str, text: Text) -> str:
+    return f"«{role}»" if text.locale == "ru" else f"“{role}”"
+
+
+def _party_phrase(
+    name: str, kind: str, signatory: Signatory | None, role: str, text: Text, registration: str
+) -> str:
+    if signatory is None:
+        raise ValueError("a contract party needs a signatory; the workspace checks this")
+    gender = grammar.gender_of(signatory.name) if text.locale == "ru" else None
+    basis = _basis(signatory, text) or registration
+    if kind == "entrepreneur" and text.locale == "ru":
+        person = signatory.name
+        named = text("named_female" if gender == "female" else "named_male")
+        return (
+            f"{text('entrepreneur')} {person}, {named} {_quoted(role, text)}, "
+            f"{grammar.acting(gender, 'nom')} {text('acting_on')} {basis}"
+        )
+    named = text("named_foreign" if kind == "foreign" else "named_company")
+    if text.locale == "en":
+        person = (
+            f"{local(signatory.position, signatory.position_en, 'en')} "
+            f"{local(signatory.name, signatory.name_en, 'en')}"
+        )
+        return (
+            f"{name}, {named} {_quoted(role, text)}, {text('represented_by')} {person}, "
+            f"{text('acting_en')} {text('acting_on')} {basis}"
+        )
+    position = signatory.position_genitive or grammar.position_genitive(signatory.position)
+    person_name = signatory.name_genitive or grammar.name_genitive(signatory.name, gender)
+    return (
+        f"{name}, {named} {_quoted(role, text)}, {text('represented_by')} "
+        f"{position} {person_name}, {grammar.acting(gender, 'gen')} "
+        f"{text('acting_on')} {basis}"
+    )
+
+
+def _basis(signatory: Signatory, text: Text) -> str:
+    if text.locale == "en":
+        return signatory.basis_en or signatory.basis or ""
+    return signatory.basis or ""
+
+
+def parties(
+    workspace: Workspace, offer_id: str, library: ClauseLibrary, text: Text
+) -> list[dict[str, Any]]:
+    """Both parties' requisites and signature lines, seller first."""
+    offer = workspace.offer(offer_id)
+    seller, client = workspace.config.seller, workspace.clients[offer.client]
+    seller_named = seller_block(seller, text.labels, text.locale)
+    client_named = client_block(client, text.labels)
+    client_lines = [*client_named["lines"], bank_line(client.bank, text.labels)]
+    return [
+        _party(
+            text.local(library.roles.seller),
+            seller_named["name"],
+            seller_named["lines"],
+            seller.signatory,
+            text,
+        ),
+        _party(
+            text.local(library.roles.buyer),
+            client_named["name"],
+            [line for line in client_lines if line],
+            client.signatory,
+            text,
+        ),
+    ]
+
+
+def _party(
+    role: str, name: str, lines: list[str], signatory: Signatory | None, text: Text
+) -> dict[str, Any]:
+    position = name_short = ""
+    if signatory is not None:
+        position = local(signatory.position, signatory.position_en, text.locale)
+        name_short = short_name(local(signatory.name, signatory.name_en, text.locale))
+    return {
+        "role": role,
+        "name": name,
+        "lines": lines,
+        "position": position,
+        "signer": name_short,
+        "seal": text("seal"),
+    }
+
+
+def short_name(full_name: str) -> str:
+    """ "Иванов Иван Иванович" -> "Иванов И. И."; other names stay as they are."""
+    parts = full_name.split()
+    if len(parts) == 3 and all(part[:1].isupper() for part in parts) and _cyrillic(full_name):
+        return f"{parts[0]} {parts[1][0]}. {parts[2][0]}."
+    return full_name
+
+
+def _cyrillic(value: str) -> bool:
+    return any("а" <= ch.lower() <= "я" or ch.lower() == "ё" for ch in value)
