@@ -390,7 +390,7 @@ class Period(Model):
         return self.from_ <= day <= self.to
 
 
-TierList = list[Tier]
+TierList = Annotated[list[Tier], Field(min_length=1)]
 TierMap = dict[str, Percent]
 Tiers = Annotated[
     Annotated[TierList, Tag("list")] | Annotated[TierMap, Tag("map")],
@@ -424,9 +424,15 @@ class Scheme(Model):
 
     @model_validator(mode="after")
     def _fields_for_basis(self) -> Scheme:
+        if self.currency is not None and self.basis != "order_total":
+            raise ValueError(
+                "currency is for order_total thresholds only (turnover is recorded in the "
+                "workspace currency)"
+            )
         if self.basis == "promo":
-            if self.percent is None or self.period is None:
-                raise ValueError("a promo needs percent and period")
+            missing = [name for name in ("percent", "period") if getattr(self, name) is None]
+            if missing:
+                raise ValueError(f"a promo needs {' and '.join(missing)}")
             if self.tiers is not None:
                 raise ValueError("a promo has one percent, not tiers")
         elif self.tiers is None:
@@ -479,8 +485,8 @@ def _data_loc(data: Any, loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
         )
         if found:
             node = node[part]
-        elif index < len(loc) - 1:
-            continue
+        elif index < len(loc) - 1 or not isinstance(node, dict):
+            continue  # a union branch's tag, not a key: only a missing key ends a path
         path.append(part)
     return tuple(path)
 

@@ -372,17 +372,17 @@ def _price_line(
         clips.append(Clip("cap", percent, policy.max_total_percent, policy.max_total_percent))
         percent = policy.max_total_percent
     qty, unit_price = line.item.qty, line.unit_price
-    amount = round_money(qty * unit_price * (1 - percent / HUNDRED))
-    if line.floor is not None and percent and unit_price:
-        allowed = max((1 - line.floor / unit_price) * HUNDRED, Decimal(0))
+    list_amount = round_money(qty * unit_price)
+    if line.floor is not None and percent:
+        allowed = max((1 - line.floor / unit_price) * HUNDRED, Decimal(0)) if unit_price else 0
         if percent > allowed:
-            clips.append(Clip("floor", percent, allowed, line.floor))
-            percent = allowed
-            # Rounding may not take the line below its floor: round the floor amount up.
-            amount = max(
-                round_money(qty * unit_price * (1 - percent / HUNDRED)),
-                (qty * line.floor).quantize(CENT, rounding=ROUND_CEILING),
-            )
+            clips.append(Clip("floor", percent, Decimal(allowed), line.floor))
+            percent = Decimal(allowed)
+    amount = round_money(qty * unit_price * (1 - percent / HUNDRED))
+    if line.floor is not None and percent:
+        # Rounding may not take a discounted line below its floor (nor above its list price).
+        floor_amount = (qty * line.floor).quantize(CENT, rounding=ROUND_CEILING)
+        amount = min(max(amount, floor_amount), list_amount)
     return PricedLine(
         line.number,
         line.item.sku,
@@ -391,7 +391,7 @@ def _price_line(
         qty,
         unit_price,
         percent,
-        round_money(qty * unit_price),
+        list_amount,
         amount,
         line.rate,
         vat_of(amount, line.rate, included=rules.prices_include_vat),

@@ -384,7 +384,8 @@ def _approval_problem(doc: Document, offer: Offer, priced: PricedOffer) -> Probl
     )
     if offer.status in APPROVAL_REQUIRED:
         return doc.problem(("status",), f"{offer.status} offer: {message}")
-    return doc.problem(("schemes",) if offer.schemes else (), message, severity="warning")
+    where = "schemes" if offer.schemes else "discount" if offer.discount else "items"
+    return doc.problem((where,), message, severity="warning")
 
 
 def _scheme_problems(book: Discounts, doc: Document, offer: Offer) -> list[Problem]:
@@ -419,11 +420,10 @@ def _discount_problems(doc: Document, book: Discounts, catalog: Catalog) -> list
             for index in range(1, len(scheme.tiers)):
                 before, tier = scheme.tiers[index - 1].from_, scheme.tiers[index].from_
                 if tier <= before:
-                    what = "repeats" if tier == before else "comes after"
                     problems.append(
                         doc.problem(
                             (*loc, "tiers", index, "from"),
-                            f"tiers must rise: {tier} {what} {before}",
+                            f"tiers must rise: {tier} is not above the tier before it ({before})",
                         )
                     )
         if scheme.period is not None and scheme.period.to < scheme.period.from_:
