@@ -318,6 +318,7 @@ def test_discount_appendix_explains_each_scheme(example_build: Path, document: s
 
 def test_discount_appendix_names_what_did_not_apply(example_build: Path) -> None:
     text = _read(example_build / "tula-2026-006" / "discount-scheme.docx")
+    assert "Скидка 16,84 % превышает 15 % и требует согласования." in text
     assert "Зимняя акция" in text and "не применяется: позиция не входит в условия" in text
     assert "достигнут уровень от 5 000 000,00 ₽ — 4 %" in text  # turnover 2025: 6 200 000
     assert "уровень «platinum» — 6 %" in text

@@ -269,6 +269,13 @@ def _parties(doc: Any) -> None:
             paragraph.paragraph_format.space_after = Pt(1)
 
 
+def _notice(doc: Any) -> None:
+    """The approval notice, shown only when the discount still needs one."""
+    _paragraph(doc, "{%p if notice %}", space_after=0)
+    _paragraph(doc, "{{ notice }}", bold=True, color=RED, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(doc, "{%p endif %}", space_after=0)
+
+
 def _page_break(doc: Any) -> None:
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
@@ -292,9 +299,7 @@ def build_proposal(target: Path) -> None:
         doc, "{{ title }}", bold=True, size=15, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0
     )
     _paragraph(doc, "{{ heading }}", align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
-    _paragraph(doc, "{%p if notice %}", space_after=0)
-    _paragraph(doc, "{{ notice }}", bold=True, color=RED, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(doc, "{%p endif %}", space_after=0)
+    _notice(doc)
     _paragraph(doc, "{{ greeting }}")
     _paragraph(doc, "{%p for paragraph in intro %}", space_after=0)
     _paragraph(doc, "{{ paragraph }}")
@@ -340,6 +345,7 @@ def build_discount_scheme(target: Path) -> None:
         align=WD_ALIGN_PARAGRAPH.CENTER,
         space_after=8,
     )
+    _notice(doc)
     _discount_terms(doc, "")
     _signature(doc)
     doc.save(str(target))
@@ -360,6 +366,7 @@ def build_contract(target: Path) -> None:
     _cell_text(place.rows[0].cells[0], "{{ city }}", size=9.5)
     _cell_text(place.rows[0].cells[1], "{{ date }}", size=9.5, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _paragraph(doc, "", space_after=4)
+    _notice(doc)
     _paragraph(doc, "{{ preamble }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     _paragraph(doc, "{%p for section in sections %}", space_after=0)
     _paragraph(

@@ -23,6 +23,7 @@ from ..render import DocumentMeta
 from ..render.templates import text_environment
 from ..workspace import Workspace
 from .discount_scheme import discount_terms
+from .discount_text import approval_text
 from .parties import bank_line, client_block, local, seller_block
 from .specification import specification
 from .text import Text
@@ -127,6 +128,7 @@ def contract_context(
         **contract_header(workspace, offer_id, text),
         "title": title,
         "preamble": preamble(seller, client, library, text),
+        "notice": approval_text(priced, offer, text),
         "sections": [
             {
                 "number": f"{section.number}.",

@@ -10,7 +10,13 @@ from ..models import Catalog, Discounts, Offer, Scheme
 from ..pricing import PricedLine, PricedOffer
 from ..render import DocumentMeta
 from ..workspace import Workspace
-from .discount_text import line_explanation, period_text, skip_reason, threshold
+from .discount_text import (
+    approval_text,
+    line_explanation,
+    period_text,
+    skip_reason,
+    threshold,
+)
 from .parties import client_block, person_block, seller_block
 from .text import Text
 
@@ -38,6 +44,7 @@ def discount_scheme_context(
         "seller": seller,
         "client": client_block(client, labels),
         **discount_terms(workspace, offer_id, text),
+        "notice": approval_text(priced, offer, text),
         "signatory": person_block(workspace.config.seller.signatory, text.locale),
     }
     meta = DocumentMeta(
