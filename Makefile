@@ -7,7 +7,7 @@ DEV    := $(VENV)/.installed-dev
 OFFERGEN := $(BIN)/offergen
 
 .DEFAULT_GOAL := offers
-.PHONY: offers offer check test lint format clean golden docx-templates system-deps
+.PHONY: offers offer check verify test lint format clean golden docx-templates system-deps
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ offers: $(STAMP) system-deps
 offer: $(STAMP) system-deps
 	@test -n "$(OFFER)" || { echo "usage: make offer OFFER=<offer-id>"; exit 2; }
 	$(OFFERGEN) build $(OFFER)
+
+## verify: prove every built PDF and DOCX pair says the same words
+verify: $(STAMP)
+	$(OFFERGEN) verify
 
 ## check: validate every workspace file
 check: $(STAMP)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -10,9 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from docx import Document
-from pypdf import PdfReader
 
+from offergen import verify
 from offergen.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,44 +43,26 @@ def run(*args: str | Path) -> Result:
     return CliRunner().invoke(cli, [str(arg) for arg in args], catch_exceptions=False)
 
 
+def _bytes(path_or_bytes: Path | bytes) -> bytes:
+    return path_or_bytes.read_bytes() if isinstance(path_or_bytes, Path) else path_or_bytes
+
+
 def pdf_text(path_or_bytes: Path | bytes) -> str:
-    data = path_or_bytes.read_bytes() if isinstance(path_or_bytes, Path) else path_or_bytes
-    reader = PdfReader(io.BytesIO(data))
-    return "\n".join(page.extract_text() for page in reader.pages)
+    return verify.pdf_text(_bytes(path_or_bytes))
 
 
 def pdf_pages(path: Path) -> int:
-    return len(PdfReader(path).pages)
+    return len(verify.pdf_pages(path.read_bytes()))
 
 
 def docx_text(path_or_bytes: Path | bytes) -> str:
     """Every paragraph of the body, tables (cells joined by tabs) and footers, in order."""
-    data = path_or_bytes.read_bytes() if isinstance(path_or_bytes, Path) else path_or_bytes
-    document = Document(io.BytesIO(data))
-    lines: list[str] = []
-    body = document.element.body
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            lines.append("".join(t.text or "" for t in child.iter(_w("t"))))
-        elif tag == "tbl":
-            for row in child.iter(_w("tr")):
-                cells = [
-                    "".join(t.text or "" for t in cell.iter(_w("t"))) for cell in row.iter(_w("tc"))
-                ]
-                lines.append("\t".join(cells))
-    for section in document.sections:
-        lines.append("".join(t.text or "" for t in section.footer._element.iter(_w("t"))))
-    return "\n".join(lines)
+    return "\n".join(verify.docx_lines(_bytes(path_or_bytes), footers=True))
 
 
 def docx_xml(path: Path, member: str = "word/document.xml") -> str:
     with zipfile.ZipFile(path) as archive:
         return archive.read(member).decode("utf-8")
-
-
-def _w(tag: str) -> str:
-    return "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}" + tag
 
 
 @pytest.fixture

@@ -382,3 +382,44 @@ def test_english_discount_appendix(tmp_path: Path) -> None:
         assert "does not apply: thresholds are in another currency" in text
         assert "a discount of 5%; applied to lines: 1" in text
         assert "Centrifugal pump CN-100: 10 pcs × €1,350.00 = €13,500.00" in text
+
+
+# --- offergen verify --------------------------------------------------------------------
+
+
+def test_verify_finds_every_example_pair_the_same(example_build: Path) -> None:
+    result = run("-C", ROOT, "verify", "--out", example_build)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "8 pairs checked, 0 differ"
+
+
+def test_verify_points_at_a_deliberately_altered_docx(example_build: Path, tmp_path: Path) -> None:
+    import shutil
+    import zipfile
+
+    out = tmp_path / "out"
+    shutil.copytree(example_build / "tula-2026-004", out / "tula-2026-004")
+    docx = out / "tula-2026-004" / "proposal.docx"
+    with zipfile.ZipFile(docx) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    body = members["word/document.xml"].decode("utf-8")
+    assert body.count("Гарантия") == 1
+    members["word/document.xml"] = body.replace("Гарантия", "Поручительство").encode("utf-8")
+    with zipfile.ZipFile(docx, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    result = run("-C", ROOT, "verify", "tula-2026-004", "--out", out)
+    assert result.exit_code == 1
+    assert "DIFFERENT tula-2026-004/proposal: word " in result.stderr
+    assert (
+        "PDF «с даты подписания договора Место поставки г. Тула, ул. Советская, д. 15"
+        not in result.stderr
+    )  # the context starts at the changed word
+    assert "Гарантия" in result.stderr and "Поручительство" in result.stderr
+    assert result.stdout.splitlines()[-1] == "1 pairs checked, 1 differ"
+
+
+def test_verify_reports_offers_that_were_not_built(tmp_path: Path) -> None:
+    result = run("-C", ROOT, "verify", "acme-2026-001", "--out", tmp_path / "empty")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("MISSING acme-2026-001: nothing built in ")

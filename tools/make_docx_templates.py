@@ -168,22 +168,16 @@ def _new_document(letterhead: bool = True, footer: str = "number") -> Any:
 
 
 def _signature(doc: Any) -> None:
-    signature = doc.add_table(rows=2, cols=3)
+    """Position, a signature rule with its hint beneath, and the name (as proposal.html)."""
+    signature = doc.add_table(rows=1, cols=3)
     _fix_widths(signature, [Mm(70), Mm(50), Mm(54)])
-    _cell_text(signature.rows[0].cells[0], "{{ signatory.position }}", size=9.5)
-    _cell_text(
-        signature.rows[0].cells[1],
-        "______________________",
-        size=9.5,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-    )
-    _cell_text(signature.rows[0].cells[2], "{{ signatory.name }}", size=9.5)
-    _cell_text(
-        signature.rows[1].cells[1],
-        "{{ labels.signature }}",
-        size=7,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-    )
+    cells = signature.rows[0].cells
+    _cell_text(cells[0], "{{ signatory.position }}", size=9.5)
+    _cell_text(cells[1], "______________________", size=9.5, align=WD_ALIGN_PARAGRAPH.CENTER)
+    hint = cells[1].add_paragraph()
+    hint.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    hint.add_run("{{ labels.signature }}").font.size = Pt(7)
+    _cell_text(cells[2], "{{ signatory.name }}", size=9.5)
     doc.core_properties.author = "offergen"
 
 

@@ -144,6 +144,51 @@ def build(
         ctx.exit(EXIT_PROBLEMS)
 
 
+@cli.command()
+@click.argument("offers", nargs=-1)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: out/ in the workspace).",
+)
+@click.pass_context
+def verify(ctx: click.Context, offers: tuple[str, ...], out_dir: Path | None) -> None:
+    """Prove each built PDF and DOCX pair carries the same words, in the same order."""
+    from .build import OUT_DIR
+    from .render import Templates
+    from .verify import compare, pairs
+
+    workspace = _load(ctx)
+    templates = Templates(workspace.templates_dir)
+    target = out_dir or workspace.root / OUT_DIR
+    checked, differing = 0, 0
+    for offer_id in offers or sorted(workspace.offers):
+        labels = templates.labels(workspace.settings(offer_id).locale)
+        folder = target / offer_id
+        stems = pairs(p.name for p in folder.iterdir()) if folder.is_dir() else []
+        if not stems:
+            click.echo(
+                f"MISSING {offer_id}: nothing built in {folder} (run offergen build)", err=True
+            )
+            differing += 1
+        for stem in stems:
+            checked += 1
+            pdf, docx = (
+                (folder / f"{stem}.pdf").read_bytes(),
+                (folder / f"{stem}.docx").read_bytes(),
+            )
+            difference = compare(pdf, docx, labels["page"], labels["page_of"])
+            if difference is None:
+                click.echo(f"same {offer_id}/{stem}")
+            else:
+                differing += 1
+                click.echo(f"DIFFERENT {offer_id}/{stem}: {difference}", err=True)
+    click.echo(f"{checked} pairs checked, {differing} differ")
+    if differing:
+        ctx.exit(EXIT_PROBLEMS)
+
+
 def _shown(path: Path, cwd: Path) -> str:
     return str(path.relative_to(cwd)) if path.is_relative_to(cwd) else str(path)
 
