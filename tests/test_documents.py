@@ -207,7 +207,8 @@ def test_two_builds_are_byte_identical(example_build: Path, tmp_path: Path) -> N
     first = {p.relative_to(example_build): _sha(p) for p in example_build.rglob("*.*")}
     second = {p.relative_to(workspace / "out"): _sha(p) for p in (workspace / "out").rglob("*.*")}
     assert first == second
-    assert len(first) == 2 * len(OFFERS) + 2 * 2  # two offers also get a discount scheme
+    # every offer's proposal; two discount schemes, three contracts and two protocols
+    assert len(first) == 2 * (len(OFFERS) + 2 + 3 + 2)
 
 
 def test_a_failed_render_leaves_earlier_outputs_untouched(scratch: Path) -> None:
@@ -390,7 +391,7 @@ def test_english_discount_appendix(tmp_path: Path) -> None:
 def test_verify_finds_every_example_pair_the_same(example_build: Path) -> None:
     result = run("-C", ROOT, "verify", "--out", example_build)
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[-1] == "8 pairs checked, 0 differ"
+    assert result.stdout.splitlines()[-1] == "13 pairs checked, 0 differ"
 
 
 def test_verify_points_at_a_deliberately_altered_docx(example_build: Path, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ the conditions, so a dropped clause leaves no gap and every reference follows.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from .load import Document, Loc, load_document
 from .models import Locale, Localized, Model, Override, Text, parse
 
 CLAUSES_DIR = "clauses"
+_SPACES = re.compile(r"[ \t\r\n]+")
 ClauseId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")]
 SectionId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 
@@ -170,7 +172,8 @@ def _render(
     if source is None:
         raise ClauseError(clause.id, "text", f"has no {locale!r} text")
     try:
-        return " ".join(env.from_string(source).render(context).split())
+        # Fold line breaks and runs of spaces, but keep the no-break spaces of numbers.
+        return _SPACES.sub(" ", env.from_string(source).render(context)).strip()
     except ClauseError:
         raise
     except RenderError:  # finalize refused a raw number, date or None

@@ -59,17 +59,22 @@ def cli(ctx: click.Context, workspace: Path) -> None:
     ctx.obj = workspace
 
 
-def _load(ctx: click.Context) -> Any:
+def _load(ctx: click.Context, check_documents: bool = False) -> Any:
     from .workspace import load_workspace
 
-    return load_workspace(ctx.obj)
+    workspace = load_workspace(ctx.obj)
+    if check_documents:
+        from .documents import check_documents as check_contexts
+
+        check_contexts(workspace)
+    return workspace
 
 
 @cli.command()
 @click.pass_context
 def check(ctx: click.Context) -> None:
     """Validate every file and cross-reference; report every problem."""
-    workspace = _load(ctx)
+    workspace = _load(ctx, check_documents=True)
     for warning in workspace.warnings:
         click.echo(str(warning), err=True)
     warned = f", {len(workspace.warnings)} warning(s)" if workspace.warnings else ""
@@ -123,7 +128,7 @@ def build(
     from .build import build as run_build
     from .documents import FORMATS
 
-    workspace = _load(ctx)
+    workspace = _load(ctx, check_documents=True)
     for warning in workspace.warnings:
         click.echo(str(warning), err=True)
     report = run_build(workspace, offers, formats or FORMATS, out_dir)

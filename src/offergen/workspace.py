@@ -161,6 +161,7 @@ def load_workspace(root: Path) -> Workspace:
     for offer_id in offers:
         _check_offer(workspace, offer_id, reader.problems)
     _check_unique_numbers(workspace, reader.problems)
+    reader.problems = sorted(set(reader.problems))  # a library's problems, once
     errors = [p for p in reader.problems if p.severity == "error"]
     if errors:
         raise ValidationFailed(reader.problems)
@@ -361,6 +362,7 @@ def _offer_problems(
     settings = workspace.settings(offer_id)
     item_problems = list(_item_problems(workspace, doc, offer, settings))
     item_problems += _scheme_problems(workspace.discounts, doc, offer)
+    item_problems += _contract_problems(workspace, doc, offer)
     yield from item_problems
     if not item_problems:
         priced = workspace.price(offer_id)
@@ -407,6 +409,51 @@ def _scheme_problems(book: Discounts, doc: Document, offer: Offer) -> list[Probl
         problems.append(
             doc.problem(("documents", index), "a discount_scheme needs the offer to name schemes")
         )
+    return problems
+
+
+def _contract_problems(workspace: Workspace, doc: Document, offer: Offer) -> list[Problem]:
+    names = offer.documents or []
+    problems = [
+        doc.problem(("documents", names.index(name)), f"a {name} needs {need}")
+        for name, missing, need in (
+            ("contract", offer.contract is None, "the offer to have a contract"),
+            (
+                "disagreements",
+                not (offer.contract and offer.contract.overrides),
+                "contract overrides to disagree about",
+            ),
+        )
+        if name in names and missing
+    ]
+    contract = offer.contract
+    if contract is None:
+        return problems
+    client = workspace.clients[offer.client]
+    if client.signatory is None:
+        problems.append(
+            doc.problem(
+                ("contract",),
+                f"{CLIENTS_DIR}/{offer.client}.yaml has no signatory, whom a contract names",
+            )
+        )
+    try:
+        library = workspace.clause_library(contract.type).library
+    except ValidationFailed as failed:
+        return problems + failed.problems
+    known = library.ids()
+    for clause_id in contract.overrides:
+        if clause_id not in known:
+            close = difflib.get_close_matches(clause_id, known, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            problems.append(
+                doc.problem(
+                    ("contract", "overrides", clause_id),
+                    f"unknown clause {clause_id!r} (not in templates/clauses/{contract.type}.yaml)"
+                    f"{hint}",
+                    key=True,
+                )
+            )
     return problems
 
 

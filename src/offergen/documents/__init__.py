@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..render import DocumentMeta
+from ..clauses import ClauseError
+from ..errors import Problem, ValidationFailed
+from ..render import DocumentMeta, Templates
 from ..workspace import Workspace
-from .contract import contract_context
+from .contract import contract_context, contract_sections
 from .disagreements import disagreements_context
 from .discount_scheme import discount_scheme_context
 from .proposal import proposal_context
+from .text import Text
 
 ContextBuilder = Callable[[Workspace, str, dict[str, str]], tuple[dict[str, Any], DocumentMeta]]
 FORMATS = ("pdf", "docx")
@@ -43,3 +46,26 @@ KINDS = {
 def documents_for(workspace: Workspace, offer_id: str) -> tuple[DocumentKind, ...]:
     """The documents an offer gets, in a fixed order."""
     return tuple(KINDS[name] for name in workspace.document_names(offer_id))
+
+
+def check_documents(workspace: Workspace, offer_ids: Iterable[str] | None = None) -> None:
+    """Build every document's context before anything renders; raise located problems.
+
+    Clause conditions and texts are templates of legal's library: whether they evaluate
+    for one offer is only known with that offer's data.
+    """
+    templates = Templates(workspace.templates_dir)
+    problems: set[Problem] = set()
+    for offer_id in offer_ids or sorted(workspace.offers):
+        offer = workspace.offer(offer_id)
+        if offer.contract is None:
+            continue
+        locale = workspace.settings(offer_id).locale
+        text = Text(templates.labels(locale), locale, workspace.price(offer_id).currency)
+        try:
+            contract_sections(workspace, offer_id, text)
+        except ClauseError as error:
+            loaded = workspace.clause_library(offer.contract.type)
+            problems.add(error.problem(loaded, locale))
+    if problems:
+        raise ValidationFailed(problems)

@@ -9,7 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound, pass_context
+from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound, Undefined, pass_context
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -77,24 +77,32 @@ def text_environment() -> SandboxedEnvironment:
     return env
 
 
-@pass_context
-def _money(context: Context, value: Decimal) -> str:
-    return format_money(value, context["currency"], context["lang"])
+def _defined(value: Any) -> Decimal:
+    if isinstance(value, Undefined):
+        value._fail_with_undefined_error()  # filters get undefined values without a fuss
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        raise TypeError(f"expects a number, got {value!r}")
+    return Decimal(value)
 
 
 @pass_context
-def _percent(context: Context, value: Decimal | int) -> str:
-    return format_percent(Decimal(value), context["lang"])
+def _money(context: Context, value: Any) -> str:
+    return format_money(_defined(value), context["currency"], context["lang"])
 
 
 @pass_context
-def _number(context: Context, value: Decimal | int) -> str:
-    return format_number(Decimal(value), context["lang"])
+def _percent(context: Context, value: Any) -> str:
+    return format_percent(_defined(value), context["lang"])
 
 
 @pass_context
-def _words(context: Context, value: Decimal) -> str:
-    return amount_in_words(value, context["currency"], context["lang"])
+def _number(context: Context, value: Any) -> str:
+    return format_number(_defined(value), context["lang"])
+
+
+@pass_context
+def _words(context: Context, value: Any) -> str:
+    return amount_in_words(_defined(value), context["currency"], context["lang"])
 
 
 TEXT_FILTERS = {"money": _money, "percent": _percent, "number": _number, "words": _words}

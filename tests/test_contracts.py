@@ -1,0 +1,376 @@
+"""Contracts from the clause library, and the protocol of disagreements."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from offergen.clauses import ClauseError, ClauseLibrary, arrange
+from offergen.errors import ValidationFailed
+from offergen.models import Override
+from offergen.render.templates import text_environment
+from offergen.workspace import load_workspace
+
+from .conftest import ROOT, copy_workspace, docx_text, pdf_text, run
+
+NBSP = "\u00a0"
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace(NBSP, " ")).strip()
+
+
+def _read(path: Path) -> str:
+    return _flat(pdf_text(path) if path.suffix == ".pdf" else docx_text(path))
+
+
+# --- the clause engine ------------------------------------------------------------------
+
+
+def _library(*sections: tuple[str, list[dict[str, Any]]]) -> ClauseLibrary:
+    return ClauseLibrary.model_validate(
+        {
+            "title": "Договор",
+            "roles": {"seller": "Поставщик", "buyer": "Покупатель"},
+            "sections": [
+                {"id": sid, "title": sid.title(), "clauses": clauses} for sid, clauses in sections
+            ],
+        }
+    )
+
+
+LIBRARY = _library(
+    ("subject", [{"id": "subject.goods", "text": "Товар."}]),
+    (
+        "payment",
+        [
+            {
+                "id": "payment.prepayment",
+                "when": "terms.prepay > 0",
+                "text": "Предоплата {{ terms.prepay | percent }}.",
+            },
+            {
+                "id": "payment.balance",
+                "text": "Остаток — после поставки (п. {{ ref('delivery.term') }}).",
+            },
+        ],
+    ),
+    ("extras", [{"id": "extras.only", "when": "terms.extras", "text": "Дополнительно."}]),
+    (
+        "delivery",
+        [
+            {
+                "id": "delivery.term",
+                "text": "Срок поставки; оплата — п. {{ ref('payment.balance') }}.",
+            }
+        ],
+    ),
+)
+
+
+def _arranged(
+    library: ClauseLibrary = LIBRARY, overrides: dict[str, Override] | None = None, **terms: Any
+) -> list[tuple[str, str]]:
+    context = {"lang": "ru", "currency": "RUB", "terms": {"prepay": 0, "extras": False, **terms}}
+    sections = arrange(library, text_environment(), context, "ru", overrides or {})
+    return [(clause.number, clause.text) for s in sections for clause in s.clauses]
+
+
+def test_numbering_has_no_gaps_and_references_follow() -> None:
+    assert _arranged(prepay=50, extras=True) == [
+        ("1.1", "Товар."),
+        ("2.1", "Предоплата 50\u00a0%."),
+        ("2.2", "Остаток — после поставки (п. 4.1)."),
+        ("3.1", "Дополнительно."),
+        ("4.1", "Срок поставки; оплата — п. 2.2."),
+    ]
+    # without prepayment 2.2 becomes 2.1; without extras the delivery section becomes 3
+    assert _arranged() == [
+        ("1.1", "Товар."),
+        ("2.1", "Остаток — после поставки (п. 3.1)."),
+        ("3.1", "Срок поставки; оплата — п. 2.1."),
+    ]
+
+
+def test_a_reference_to_a_dropped_clause_is_an_error() -> None:
+    library = _library(
+        (
+            "a",
+            [
+                {"id": "a.one", "when": "terms.extras", "text": "Раз."},
+                {"id": "a.two", "text": "См. п. {{ ref('a.one') }}."},
+            ],
+        ),
+    )
+    with pytest.raises(ClauseError) as caught:
+        _arranged(library)
+    assert str(caught.value) == (
+        "clause a.two: text: refers to clause a.one, which is dropped for this contract"
+    )
+    assert _arranged(library, extras=True)[1] == ("1.2", "См. п. 1.1.")
+
+
+@pytest.mark.parametrize(
+    ("clause", "message"),
+    [
+        (
+            {"id": "a.x", "text": "{{ nope }}"},
+            "clause a.x: text: cannot render: UndefinedError: 'nope' is undefined",
+        ),
+        (
+            {"id": "a.x", "text": "{% if %}"},
+            "clause a.x: text: cannot render: TemplateSyntaxError: Expected an expression, "
+            "got 'end of statement block'",
+        ),
+        (
+            {"id": "a.x", "when": "terms.nope > 1", "text": "x"},
+            "clause a.x: when: cannot evaluate: UndefinedError: 'dict object' has no "
+            "attribute 'nope'",
+        ),
+        (
+            {"id": "a.x", "text": "{{ terms.prepay }} {{ 1.5 }}"},
+            "clause a.x: text: prints a number, date or empty value as it is; "
+            "use | number, | percent or | money",
+        ),
+        (
+            {"id": "a.x", "text": "{{ ref('a.missing') }}"},
+            "clause a.x: text: refers to unknown clause a.missing",
+        ),
+    ],
+)
+def test_clause_failures_name_the_clause(clause: dict[str, Any], message: str) -> None:
+    with pytest.raises(ClauseError) as caught:
+        _arranged(_library(("a", [clause])))
+    assert str(caught.value) == message
+
+
+def test_overrides_replace_the_wording_only_once_agreed() -> None:
+    library = _library(("a", [{"id": "a.one", "text": "Библиотека."}]))
+    for status, expected in (
+        ("agreed", "Согласовано."),
+        ("proposed", "Библиотека."),
+        ("rejected", "Библиотека."),
+    ):
+        override = Override.model_validate({"text": "Согласовано.", "status": status})
+        assert _arranged(library, {"a.one": override}) == [("1.1", expected)]
+
+
+# --- the example contracts ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("document", ["contract.pdf", "contract.docx"])
+def test_russian_contract_names_both_parties_in_the_genitive(
+    example_build: Path, document: str
+) -> None:
+    text = _read(example_build / "acme-2026-005" / document)
+    assert "Договор поставки № 2026/015" in text
+    assert "г. Москва «03» декабря 2026 г." in text
+    assert (
+        "ООО «Северный ветер», именуемое в дальнейшем «Поставщик», в лице Генерального "
+        "директора Иванова Ивана Ивановича, действующего на основании Устава, с одной "
+        'стороны, и ООО «Акме & Партнёры» "Северо-Запад", именуемое в дальнейшем '
+        "«Покупатель», в лице Генерального директора Смирнова Алексея Викторовича, "
+        "действующего на основании Устава, с другой стороны"
+    ) in text
+    assert "943 054,32 ₽ (Девятьсот сорок три тысячи пятьдесят четыре рубля 32 копейки)" in text
+    assert "Приложение № 1 к договору поставки № 2026/015 от «03» декабря 2026 г." in text
+    assert "Приложение № 2 к договору поставки № 2026/015 от «03» декабря 2026 г." in text
+    assert "Генеральный директор __________________ / Смирнов А. В." in text
+
+
+@pytest.mark.parametrize("document", ["contract.pdf", "contract.docx"])
+def test_entrepreneur_is_named_in_the_nominative(example_build: Path, document: str) -> None:
+    text = _read(example_build / "kuznetsova-2026-002" / document)
+    assert "Договор возмездного оказания услуг № 2026/У-007" in text
+    assert (
+        "Индивидуальный предприниматель Кузнецова Мария Олеговна, именуемая в дальнейшем "
+        "«Заказчик», действующая на основании ОГРНИП 321502400123450"
+    ) in text
+    assert "Приложение № 2" not in text  # no discount schemes, no discount appendix
+
+
+@pytest.mark.parametrize("document", ["contract.pdf", "contract.docx"])
+def test_english_supply_agreement(example_build: Path, document: str) -> None:
+    text = _read(example_build / "nordic-2026-003" / document)
+    assert "Supply Agreement No. 2026/E-003" in text
+    assert "Moscow December 10, 2026" in text
+    assert (
+        "Severny Veter LLC, hereinafter the “Supplier”, represented by General Director "
+        "Ivan Ivanov, acting on the basis of the Charter, on the one hand, and Nordic Pump "
+        "Systems AB, hereinafter the “Buyer”"
+    ) in text
+    assert (
+        "A Party affected by force majeure shall notify the other Party in writing within "
+        "10 (ten) calendar days" in text
+    )  # the agreed override
+
+
+def _clause(text: str, number: str) -> str:
+    match = re.search(rf"(?:^| ){re.escape(number)}\. (.*?)(?= \d+\.\d+\. |$)", text)
+    assert match, number
+    return match.group(1)
+
+
+def test_override_states_in_the_contract(example_build: Path) -> None:
+    text = _read(example_build / "acme-2026-005" / "contract.docx")
+    # agreed: the negotiated wording; proposed and rejected: the library's
+    assert _clause(text, "3.5").startswith(
+        "Покупатель оплачивает 100 % (сто процентов) стоимости Товара в течение 10 (десяти)"
+    )
+    assert _clause(text, "4.5").startswith(
+        "Покупатель принимает Товар по количеству и качеству в течение 5 рабочих дней"
+    )
+    assert "0,2 %" not in text and "0,1 % от стоимости не поставленного" in text
+
+
+@pytest.mark.parametrize("document", ["disagreements.pdf", "disagreements.docx"])
+def test_protocol_of_disagreements(example_build: Path, document: str) -> None:
+    text = _read(example_build / "acme-2026-005" / document)
+    assert "Протокол разногласий к договору поставки № 2026/015 от «03» декабря 2026 г." in text
+    assert (
+        "№ пункта договора Редакция Поставщика Редакция Покупателя Согласованная редакция"
+    ) in text
+    assert "Остальные условия договора остаются без изменений." in text
+    if document.endswith(".docx"):
+        rows = [
+            line.split("\t")
+            for line in docx_text(example_build / "acme-2026-005" / document).splitlines()
+        ]
+        table = {row[0]: row[1:] for row in rows if len(row) == 4 and row[0][:1].isdigit()}
+        assert sorted(table) == ["3.5.", "4.5.", "6.3."]
+        seller, buyer, agreed = table["3.5."]  # agreed: the client's wording
+        assert buyer.startswith("Покупатель оплачивает 100 % (сто процентов)") and agreed == buyer
+        assert seller.startswith("Покупатель оплачивает Товар на условиях полной")
+        seller, buyer, agreed = table["4.5."]  # rejected: the library's wording stands
+        assert agreed == seller and buyer.startswith(
+            "Покупатель принимает Товар по количеству и качеству в течение 15"
+        )
+        seller, buyer, agreed = table["6.3."]  # proposed: nothing agreed yet
+        assert agreed == "" and "0,2 %" in buyer and f"0,1{NBSP}%" in seller
+
+
+def test_specification_totals_equal_the_proposals(example_build: Path) -> None:
+    for offer in ("acme-2026-005", "kuznetsova-2026-002", "nordic-2026-003"):
+        proposal = docx_text(example_build / offer / "proposal.docx").splitlines()
+        contract = docx_text(example_build / offer / "contract.docx").splitlines()
+        table = [
+            line
+            for line in proposal
+            if line.count("\t") in (1, 6) and re.search(r"\d,\d\d|\d\.\d\d", line)
+        ]
+        money_rows = [row for row in table if "\t" in row]
+        assert money_rows and all(row in contract for row in money_rows), offer
+        words = next(
+            line for line in proposal if line.startswith(("Всего к оплате:", "Total payable:"))
+        )
+        assert words in contract
+
+
+# --- bad input ----------------------------------------------------------------------------
+
+Write = Callable[[str, str], Path]
+OFFER = (
+    "number: КП-1\nclient: acme\ndate: 2026-11-28\nitems:\n  - sku: pump\n    qty: 2\n"
+    'contract:\n  type: supply\n  number: "1"\n  city: Москва\n'
+)
+SIGNATORY = "signatory: {name: Смирнов Алексей Викторович, position: Директор, basis: Устава}\n"
+
+
+def _problems(workspace: Path) -> list[str]:
+    result = run("-C", workspace, "check")
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    return result.stderr.splitlines()[:-1]
+
+
+def _with_signatory(scratch: Path, write: Write) -> None:
+    client = (scratch / "clients" / "acme.yaml").read_text(encoding="utf-8")
+    write("clients/acme.yaml", client + SIGNATORY)
+
+
+def test_a_contract_needs_the_clients_signatory(scratch: Path, write: Write) -> None:
+    write("offers/a-1.yaml", OFFER)
+    assert _problems(scratch) == [
+        "offers/a-1.yaml:8:3: contract: clients/acme.yaml has no signatory, whom a contract names",
+    ]
+
+
+def test_unknown_contract_type_and_clause(scratch: Path, write: Write) -> None:
+    _with_signatory(scratch, write)
+    write("offers/a-1.yaml", OFFER.replace("type: supply", "type: lease"))
+    assert _problems(scratch) == [
+        "offers/a-1.yaml:8:9: contract.type: must be one of 'supply' or 'services', got 'lease'",
+    ]
+    write(
+        "offers/a-1.yaml",
+        OFFER + "  overrides:\n    payment.deferal:\n      text: x\n"
+        "    payment.price: {status: agreed}\n",
+    )
+    assert _problems(scratch) == [
+        "offers/a-1.yaml:14:20: contract.overrides.payment.price.text: required field is missing",
+    ]
+    write("offers/a-1.yaml", OFFER + "  overrides:\n    payment.deferal:\n      text: x\n")
+    problems = _problems(scratch)
+    assert len(problems) == 1
+    assert problems[0].startswith(
+        "offers/a-1.yaml:12:5: contract.overrides.payment.deferal: "
+        "unknown clause 'payment.deferal' (not in "
+        "templates/clauses/supply.yaml)"
+    )
+
+
+def test_a_clause_that_fails_for_an_offer_is_located_in_the_library(
+    scratch: Path, write: Write
+) -> None:
+    _with_signatory(scratch, write)
+    write("offers/a-1.yaml", OFFER)
+    library = (scratch / "templates" / "clauses" / "supply.yaml").read_text(encoding="utf-8")
+    start = library.index("Поставщик обязуется передать в собственность Покупателя")
+    broken = library[:start] + "{{ totals.grosss | money }} " + library[start:]
+    write("templates/clauses/supply.yaml", broken)
+    (problem,) = _problems(scratch)
+    assert re.fullmatch(
+        r"templates/clauses/supply\.yaml:\d+:\d+: sections\[\d+\]\.clauses"
+        r"\[\d+\]\.text\.ru: cannot render: UndefinedError: 'dict object' has "
+        r"no attribute 'grosss'",
+        problem,
+    ), problem
+    assert not (scratch / "out").exists()
+    assert run("-C", scratch, "build").exit_code == 1
+    assert not (scratch / "out").exists()
+
+
+def test_documents_need_what_they_print(scratch: Path, write: Write) -> None:
+    write(
+        "offers/a-1.yaml",
+        OFFER.split("contract:")[0] + "documents: [proposal, contract, disagreements]\n",
+    )
+    assert _problems(scratch) == [
+        "offers/a-1.yaml:7:23: documents[1]: a contract needs the offer to have a contract",
+        "offers/a-1.yaml:7:33: documents[2]: a disagreements needs contract overrides to "
+        "disagree about",
+    ]
+
+
+def test_the_example_workspace_has_contracts() -> None:
+    workspace = load_workspace(ROOT)
+    assert {o: workspace.document_names(o) for o in ("acme-2026-005", "kuznetsova-2026-002")} == {
+        "acme-2026-005": ("proposal", "discount_scheme", "contract", "disagreements"),
+        "kuznetsova-2026-002": ("proposal", "contract"),
+    }
+
+
+def test_a_broken_library_is_reported_once(tmp_path: Path) -> None:
+    workspace = copy_workspace(ROOT, tmp_path / "ws")
+    (workspace / "templates" / "clauses" / "supply.yaml").write_text("title: [\n", encoding="utf-8")
+    with pytest.raises(ValidationFailed) as caught:
+        load_workspace(workspace)
+    errors = [str(p) for p in caught.value.problems if p.severity == "error"]
+    assert errors == [
+        "templates/clauses/supply.yaml:2:1: invalid YAML: expected the node content, but found "
+        "'<stream end>' (while parsing a flow node)",
+    ]
