@@ -109,9 +109,12 @@ def test_build_reports_what_it_wrote(tmp_path: Path) -> None:
     workspace = copy_workspace(ROOT, tmp_path / "ws")
     result = run("-C", workspace, "build", "tula-2026-004", "--format", "docx")
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[-1] == "1 offers built, 0 failed"
+    assert result.stdout.splitlines()[-1].startswith(
+        "1 documents built, 0 up to date, 0 offers failed, 1 offers in "
+    )
     assert sorted(p.name for p in (workspace / "out" / "tula-2026-004").iterdir()) == [
-        "proposal.docx"
+        "manifest.json",
+        "proposal.docx",
     ]
 
 

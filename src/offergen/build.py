@@ -1,54 +1,91 @@
-"""Turn a validated workspace into documents in out/: render in memory, then write."""
+"""Turn a validated workspace into documents in out/: plan what is stale, render it in
+warm worker processes, write each offer atomically with its manifest.
+
+A document is rebuilt when the hash of its inputs (see inputs.py) differs from the one
+its offer's manifest records, or when its file is missing or altered. An offer whose
+rendering fails keeps every earlier file; the others are built regardless.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from .documents import FORMATS, documents_for
+from .documents import FORMATS, KINDS, documents_for
 from .errors import OffergenError
+from .inputs import InputHasher, renderer_versions, sha256
 from .render import Templates, render_docx, render_pdf
 from .workspace import Workspace
-from .write import write_offer
+from .write import output_path, write_atomic
 
 OUT_DIR = "out"
+MANIFEST = "manifest.json"
+LOCK_FILE = ".offergen.lock"
+
+
+class BuildLocked(OffergenError):
+    """Another build holds the output folder."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One file to produce: a document of an offer in one format."""
+
+    offer_id: str
+    document: str
+    fmt: str
+    filename: str
+    inputs: str
 
 
 @dataclass
 class OfferResult:
     offer_id: str
     written: list[Path] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
     error: str | None = None
+    stale: bool = False  # it failed, and outputs of an earlier build are still there
 
 
 @dataclass
 class BuildReport:
     results: list[OfferResult]
+    removed_offers: list[str] = field(default_factory=list)
+    seconds: float = 0.0
 
     @property
     def failed(self) -> list[OfferResult]:
         return [result for result in self.results if result.error is not None]
 
+    @property
+    def documents_built(self) -> int:
+        return sum(len(result.written) for result in self.results)
 
-def render_offer(
-    workspace: Workspace, templates: Templates, offer_id: str, formats: Sequence[str] = FORMATS
-) -> dict[str, bytes]:
-    """Every document of one offer as `{file name: bytes}`; nothing touches the disk."""
-    locale = workspace.settings(offer_id).locale
-    labels = templates.labels(locale)
-    files: dict[str, bytes] = {}
-    for kind in documents_for(workspace, offer_id):
-        context, meta = kind.context(workspace, offer_id, labels)
-        if "pdf" in formats:
-            files[f"{kind.file_stem}.pdf"] = render_pdf(
-                templates, kind.template("pdf"), context, meta
-            )
-        if "docx" in formats:
-            files[f"{kind.file_stem}.docx"] = render_docx(
-                templates, kind.template("docx"), context, meta
-            )
-    return files
+    @property
+    def documents_skipped(self) -> int:
+        return sum(len(result.skipped) for result in self.results)
+
+
+OnOffer = Callable[[OfferResult, int, int], None]
+
+
+def render_document(workspace: Workspace, templates: Templates, unit: Unit) -> bytes:
+    """One unit's bytes; nothing touches the disk."""
+    kind = KINDS[unit.document]
+    labels = templates.labels(workspace.settings(unit.offer_id).locale)
+    context, meta = kind.context(workspace, unit.offer_id, labels)
+    renderer = render_pdf if unit.fmt == "pdf" else render_docx
+    return renderer(templates, kind.template(unit.fmt), context, meta)
 
 
 def build(
@@ -56,21 +93,272 @@ def build(
     offer_ids: Sequence[str] | None = None,
     formats: Sequence[str] = FORMATS,
     out_dir: Path | None = None,
+    *,
+    jobs: int = 1,
+    force: bool = False,
+    lock_timeout: float = 600.0,
+    on_offer: OnOffer | None = None,
 ) -> BuildReport:
-    """Render and write the offers named (all by default); an offer that fails to render
-    keeps its previous files and does not stop the others."""
-    ids = list(offer_ids) if offer_ids else sorted(workspace.offers)
+    """Bring out/ up to date for the offers named (all by default)."""
+    started = time.perf_counter()
+    ids = list(dict.fromkeys(offer_ids)) if offer_ids else sorted(workspace.offers)
     for offer_id in ids:
         workspace.offer(offer_id)  # unknown ids fail before anything is rendered
-    templates = Templates(workspace.templates_dir)
-    target = out_dir or workspace.root / OUT_DIR
-    results = []
-    for offer_id in ids:
-        result = OfferResult(offer_id)
+    target = (out_dir or workspace.root / OUT_DIR).resolve()
+    target.mkdir(parents=True, exist_ok=True)
+    with _locked(target, lock_timeout):
+        hasher = InputHasher(workspace)
+        plans = {oid: _plan(workspace, hasher, target, oid, formats, force) for oid in ids}
+        results = _run(workspace, target, plans, jobs, on_offer)
+        removed = [] if offer_ids else _remove_vanished(target, set(workspace.offers))
+    ordered = [results[offer_id] for offer_id in ids]
+    return BuildReport(ordered, removed, time.perf_counter() - started)
+
+
+# --- planning -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Plan:
+    units: list[Unit]  # every file the offer should have in the formats asked for
+    stale: list[Unit]  # those to render
+    manifest: dict[str, Any]  # the previous manifest ({} when none)
+    documents: set[str]  # every document the offer gets now (any format)
+
+
+def _plan(
+    workspace: Workspace,
+    hasher: InputHasher,
+    target: Path,
+    offer_id: str,
+    formats: Sequence[str],
+    force: bool,
+) -> _Plan:
+    kinds = documents_for(workspace, offer_id)
+    units = [
+        Unit(
+            offer_id,
+            kind.name,
+            fmt,
+            f"{kind.file_stem}.{fmt}",
+            hasher.document_hash(offer_id, kind.name, fmt),
+        )
+        for kind in kinds
+        for fmt in formats
+    ]
+    manifest = _read_manifest(target / offer_id)
+    recorded = manifest.get("documents", {})
+    stale = [u for u in units if force or not _fresh(target / offer_id, u, recorded)]
+    return _Plan(units, stale, manifest, {k.file_stem for k in kinds})
+
+
+def _fresh(folder: Path, unit: Unit, recorded: dict[str, Any]) -> bool:
+    entry = recorded.get(unit.filename)
+    path = folder / unit.filename
+    if not isinstance(entry, dict) or entry.get("inputs") != unit.inputs or not path.is_file():
+        return False
+    return bool(entry.get("sha256") == sha256(path.read_bytes()))
+
+
+def _read_manifest(folder: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+# --- rendering ----------------------------------------------------------------------------
+
+_WORKER: tuple[Workspace, Templates] | None = None
+
+
+def _init_worker(workspace: Workspace) -> None:
+    global _WORKER
+    _WORKER = (workspace, Templates(workspace.templates_dir))
+
+
+def _render_in_worker(unit: Unit) -> tuple[Unit, bytes | None, str | None]:
+    assert _WORKER is not None
+    return _render_unit(*_WORKER, unit)
+
+
+def _render_unit(
+    workspace: Workspace, templates: Templates, unit: Unit
+) -> tuple[Unit, bytes | None, str | None]:
+    try:
+        return unit, render_document(workspace, templates, unit), None
+    except OffergenError as error:
+        return unit, None, str(error)
+    except Exception as error:  # a worker must report, not die: the others go on
+        return unit, None, f"internal error: {type(error).__name__}: {error}"
+
+
+def _run(
+    workspace: Workspace, target: Path, plans: dict[str, _Plan], jobs: int, on_offer: OnOffer | None
+) -> dict[str, OfferResult]:
+    rendered: dict[str, dict[str, bytes]] = {oid: {} for oid in plans}
+    errors: dict[str, str] = {}
+    waiting = {oid: len(plan.stale) for oid, plan in plans.items()}
+    results: dict[str, OfferResult] = {}
+
+    def finish(offer_id: str) -> None:
+        plan = plans[offer_id]
+        if offer_id in errors:
+            result = OfferResult(offer_id, error=errors[offer_id], stale=bool(plan.manifest))
+        else:
+            result = _write_offer(workspace, target, offer_id, plan, rendered.pop(offer_id))
+        results[offer_id] = result
+        if on_offer is not None:
+            on_offer(result, len(results), len(plans))
+
+    for offer_id in [oid for oid, count in waiting.items() if count == 0]:
+        finish(offer_id)
+    for unit, data, error in _render_all(workspace, plans, jobs):
+        if error is not None:
+            errors.setdefault(unit.offer_id, error)
+        elif data is not None:
+            rendered[unit.offer_id][unit.filename] = data
+        waiting[unit.offer_id] -= 1
+        if waiting[unit.offer_id] == 0:
+            finish(unit.offer_id)
+    return results
+
+
+def _render_all(
+    workspace: Workspace, plans: dict[str, _Plan], jobs: int
+) -> Iterator[tuple[Unit, bytes | None, str | None]]:
+    units = [unit for plan in plans.values() for unit in plan.stale]
+    if not units:
+        return
+    if jobs <= 1 or len(units) == 1:
+        templates = Templates(workspace.templates_dir)
+        for unit in units:
+            yield _render_unit(workspace, templates, unit)
+        return
+    # fork keeps the parent's loaded workspace; each worker then loads fonts, the parsed
+    # stylesheet and the templates once and renders many documents with them.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with ProcessPoolExecutor(
+        max_workers=min(jobs, len(units)),
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(workspace,),
+    ) as pool:
+        pending: set[Future[tuple[Unit, bytes | None, str | None]]] = {
+            pool.submit(_render_in_worker, unit) for unit in units
+        }
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield future.result()
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def _write_offer(
+    workspace: Workspace, target: Path, offer_id: str, plan: _Plan, files: dict[str, bytes]
+) -> OfferResult:
+    result = OfferResult(offer_id)
+    folder = target / offer_id
+    paths = {name: output_path(target, offer_id, name) for name in files}
+    for name, data in sorted(files.items()):
+        write_atomic(paths[name], data)
+        result.written.append(paths[name])
+    result.skipped = sorted(u.filename for u in plan.units if u.filename not in files)
+    previous = plan.manifest.get("documents", {})
+    documents = {
+        name: entry
+        for name, entry in previous.items()
+        if isinstance(entry, dict) and name.rsplit(".", 1)[0] in plan.documents
+    }
+    for unit in plan.units:
+        if unit.filename in files:
+            data = files[unit.filename]
+            documents[unit.filename] = {
+                "inputs": unit.inputs,
+                "sha256": sha256(data),
+                "bytes": len(data),
+            }
+    for name in sorted(set(previous) - set(documents)):
+        if (folder / name).is_file() and name.rsplit(".", 1)[-1] in FORMATS:
+            (folder / name).unlink()
+            result.removed.append(name)
+    if files or result.removed or not plan.manifest:
+        manifest = _manifest(workspace, offer_id, documents)
+        write_atomic(
+            output_path(target, offer_id, MANIFEST),
+            json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8") + b"\n",
+        )
+    return result
+
+
+def _manifest(workspace: Workspace, offer_id: str, documents: dict[str, Any]) -> dict[str, Any]:
+    offer, priced = workspace.offer(offer_id), workspace.price(offer_id)
+    return {
+        "offergen": renderer_versions()["offergen"],
+        "offer": offer_id,
+        "number": offer.number,
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "inputs": InputHasher(workspace).offer_inputs(offer_id),
+        "documents": dict(sorted(documents.items())),
+        "totals": {
+            "currency": priced.currency,
+            "net": format(priced.totals.net, "f"),
+            "vat": format(priced.totals.vat, "f"),
+            "gross": format(priced.totals.gross, "f"),
+        },
+    }
+
+
+def _remove_vanished(target: Path, offers: set[str]) -> list[str]:
+    """Outputs of offers that no longer exist (only folders with our manifest)."""
+    removed = []
+    for folder in sorted(p for p in target.iterdir() if p.is_dir()):
+        manifest = _read_manifest(folder)
+        if not manifest or folder.name in offers or manifest.get("offer") != folder.name:
+            continue
+        for name in manifest.get("documents", {}):
+            path = folder / name
+            if path.is_file() and path.parent == folder:
+                path.unlink()
+        (folder / MANIFEST).unlink()
+        if not any(folder.iterdir()):
+            folder.rmdir()
+        removed.append(folder.name)
+    return removed
+
+
+# --- the lock -----------------------------------------------------------------------------
+
+
+@contextmanager
+def _locked(target: Path, timeout: float) -> Iterator[None]:
+    import fcntl
+
+    path = target / LOCK_FILE
+    with open(path, "a+", encoding="utf-8") as handle:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "?"
+                    raise BuildLocked(
+                        f"another offergen build (pid {holder}) is writing to {target}; "
+                        "wait for it to finish and run again"
+                    ) from None
+                time.sleep(0.1)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
         try:
-            files = render_offer(workspace, templates, offer_id, formats)
-            result.written = write_offer(target, offer_id, files)
-        except OffergenError as error:
-            result.error = str(error)
-        results.append(result)
-    return BuildReport(results)
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

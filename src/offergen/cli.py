@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -120,9 +121,30 @@ def price(ctx: click.Context, offer: str, as_json: bool, explain: bool) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Output folder (default: out/ in the workspace).",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: the number of CPUs).",
+)
+@click.option("--force", is_flag=True, help="Rebuild every document, changed or not.")
+@click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    default=600,
+    show_default=True,
+    help="Seconds to wait for another build on the same out/ (0: refuse at once).",
+)
 @click.pass_context
 def build(
-    ctx: click.Context, offers: tuple[str, ...], formats: tuple[str, ...], out_dir: Path | None
+    ctx: click.Context,
+    offers: tuple[str, ...],
+    formats: tuple[str, ...],
+    out_dir: Path | None,
+    jobs: int | None,
+    force: bool,
+    lock_timeout: float,
 ) -> None:
     """Build the documents of OFFERS (every offer by default) into out/<offer-id>/."""
     from .build import build as run_build
@@ -131,22 +153,67 @@ def build(
     workspace = _load(ctx, check_documents=True)
     for warning in workspace.warnings:
         click.echo(str(warning), err=True)
-    report = run_build(workspace, offers, formats or FORMATS, out_dir)
-    cwd = Path.cwd()
-    for result in report.results:
-        if result.error:
-            click.echo(
-                f"FAILED {result.offer_id}: {result.error} "
-                "(its earlier documents, if any, were left as they were)",
-                err=True,
-            )
-            continue
-        shown = ", ".join(_shown(path, cwd) for path in result.written)
-        click.echo(f"built {result.offer_id}: {shown}")
-    built = len(report.results) - len(report.failed)
-    click.echo(f"{built} offers built, {len(report.failed)} failed")
+    progress = _Progress(sys.stderr.isatty())
+    try:
+        report = run_build(
+            workspace,
+            offers,
+            formats or FORMATS,
+            out_dir,
+            jobs=jobs or os.cpu_count() or 1,
+            force=force,
+            lock_timeout=lock_timeout,
+            on_offer=progress.offer,
+        )
+    finally:
+        progress.close()
+    for result in report.failed:
+        kept = "its earlier documents are kept, now stale" if result.stale else "nothing written"
+        click.echo(f"FAILED {result.offer_id}: {result.error} ({kept})", err=True)
+    for offer_id in report.removed_offers:
+        click.echo(f"removed {offer_id}: the offer no longer exists")
+    click.echo(
+        f"{report.documents_built} documents built, {report.documents_skipped} up to date, "
+        f"{len(report.failed)} offers failed, {len(report.results)} offers in "
+        f"{report.seconds:.1f} s"
+    )
     if report.failed:
         ctx.exit(EXIT_PROBLEMS)
+
+
+class _Progress:
+    """A progress bar on a terminal, a plain line per offer elsewhere."""
+
+    def __init__(self, terminal: bool) -> None:
+        self.terminal = terminal
+        self.bar: Any = None
+
+    def offer(self, result: Any, done: int, total: int) -> None:
+        if not self.terminal:
+            state = (
+                "FAILED"
+                if result.error
+                else ("built" if result.written or result.removed else "up to date")
+            )
+            names = ", ".join(path.name for path in result.written)
+            click.echo(
+                f"[{done}/{total}] {state} {result.offer_id}" + (f": {names}" if names else "")
+            )
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(
+                length=total,
+                label="building",
+                file=sys.stderr,
+                show_pos=True,
+                item_show_func=lambda item: item,
+            )
+            self.bar.__enter__()
+        self.bar.update(1, result.offer_id)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
 
 
 @cli.command()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Mapping
 from pathlib import Path
 
 from .errors import OffergenError
@@ -41,11 +40,3 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-
-
-def write_offer(out_dir: Path, offer_id: str, files: Mapping[str, bytes]) -> list[Path]:
-    """Write every file of one offer; paths are all checked before the first byte lands."""
-    targets = {output_path(out_dir, offer_id, name): data for name, data in files.items()}
-    for path, data in targets.items():
-        write_atomic(path, data)
-    return list(targets)

@@ -10,7 +10,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from jinja2 import TemplateError, TemplateNotFound
-from weasyprint import HTML
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from ..errors import RenderError
@@ -81,6 +82,44 @@ def _warnings_as_errors(name: str) -> Iterator[None]:
         raise RenderError(name, "WeasyPrint: " + "; ".join(handler.messages))
 
 
+STYLESHEET = "style.css"
+
+
+class _Engine:
+    """What WeasyPrint may keep between documents: fonts and the parsed stylesheet."""
+
+    def __init__(self, templates: Templates) -> None:
+        self.fetcher = TemplatesOnlyFetcher(templates.root)
+        self.base_url = templates.root.as_uri() + "/"
+        self.fonts = FontConfiguration()
+        self.templates = templates
+        self._sheets: list[CSS] | None = None
+
+    def stylesheets(self) -> list[CSS]:
+        if self._sheets is None:
+            path = self.templates.path(STYLESHEET)
+            self._sheets = [
+                CSS(
+                    string=path.read_text("utf-8"),
+                    base_url=self.base_url,
+                    url_fetcher=self.fetcher,
+                    font_config=self.fonts,
+                )
+            ]
+        return self._sheets
+
+
+_ENGINES: dict[Path, _Engine] = {}
+
+
+def _engine(templates: Templates) -> _Engine:
+    # One per templates folder and process: workers render many documents with it.
+    engine = _ENGINES.get(templates.root)
+    if engine is None or engine.templates is not templates:
+        engine = _ENGINES[templates.root] = _Engine(templates)
+    return engine
+
+
 def render_html(templates: Templates, name: str, context: dict[str, Any]) -> str:
     try:
         return templates.env.get_template(name).render(context)
@@ -97,12 +136,16 @@ def render_pdf(
 ) -> bytes:
     """Render `name` (an HTML template) with `context` into the bytes of a PDF."""
     html = render_html(templates, name, {**context, "meta": _meta_context(meta)})
-    fetcher = TemplatesOnlyFetcher(templates.root)
-    base_url = templates.root.as_uri() + "/"
+    engine = _engine(templates)
     try:
         with _warnings_as_errors(name):
-            document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-            pdf: bytes = document.write_pdf(pdf_identifier=False, uncompressed_pdf=False)
+            document = HTML(string=html, base_url=engine.base_url, url_fetcher=engine.fetcher)
+            pdf: bytes = document.write_pdf(
+                stylesheets=engine.stylesheets(),
+                font_config=engine.fonts,
+                pdf_identifier=False,
+                uncompressed_pdf=False,
+            )
     except RenderError:
         raise
     except FatalURLFetchingError as error:  # a BaseException: it must not escape as one

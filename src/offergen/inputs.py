@@ -1,0 +1,99 @@
+"""Turn what shaped a document into one hash: a document is stale when its hash changes.
+
+A document's inputs are its offer, its client, the catalog entries and discount schemes
+the offer uses, the seller's configuration, the templates its layouts read (and the
+clause library of a contract), and the versions of offergen and its renderers. Anything
+else in the workspace may change without rebuilding it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from .workspace import CLIENTS_DIR, CONFIG_FILE, OFFERS_DIR, Workspace
+
+RENDERERS = ("offergen", "weasyprint", "docxtpl", "python-docx", "pydyf", "jinja2", "babel")
+SHARED_TEMPLATES = ("style.css", "labels.yaml", "items.html", "parties.html", "discount_terms.html")
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _digest(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return sha256(text.encode("utf-8"))
+
+
+@cache
+def renderer_versions() -> dict[str, str]:
+    found = {}
+    for name in RENDERERS:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "unknown"
+    return found
+
+
+class InputHasher:
+    """Hashes of one workspace's inputs, each file read once per build."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self._files: dict[Path, str] = {}
+        self._offers: dict[str, dict[str, str]] = {}
+
+    def file(self, path: Path) -> str:
+        if path not in self._files:
+            self._files[path] = sha256(path.read_bytes()) if path.is_file() else "missing"
+        return self._files[path]
+
+    def offer_inputs(self, offer_id: str) -> dict[str, str]:
+        """Everything one offer's documents share."""
+        if offer_id not in self._offers:
+            self._offers[offer_id] = self._offer_inputs(offer_id)
+        return self._offers[offer_id]
+
+    def _offer_inputs(self, offer_id: str) -> dict[str, str]:
+        workspace = self.workspace
+        offer = workspace.offer(offer_id)
+        skus = {item.sku for item in offer.items if item.sku}
+        entries = [e.model_dump(mode="json") for e in workspace.catalog.items if e.sku in skus]
+        book = workspace.discounts
+        schemes = {name: book.schemes[name].model_dump(mode="json") for name in offer.schemes}
+        return {
+            "offer": self.file(workspace.root / OFFERS_DIR / f"{offer_id}.yaml"),
+            "client": self.file(workspace.root / CLIENTS_DIR / f"{offer.client}.yaml"),
+            "config": self.file(workspace.root / CONFIG_FILE),
+            "catalog": _digest(
+                {"entries": entries, "convention": workspace.catalog.prices_include_vat}
+            ),
+            "discounts": _digest(
+                {"policy": book.policy.model_dump(mode="json"), "schemes": schemes}
+            ),
+            "versions": _digest(renderer_versions()),
+        }
+
+    def template_inputs(self, offer_id: str, document: str) -> dict[str, str]:
+        templates = self.workspace.templates_dir
+        names = [f"{document}.html", f"{document}.docx", *SHARED_TEMPLATES]
+        contract = self.workspace.offer(offer_id).contract
+        if contract is not None and document in ("contract", "disagreements"):
+            names.append(f"clauses/{contract.type}.yaml")
+        return {f"templates/{name}": self.file(templates / name) for name in names}
+
+    def document_hash(self, offer_id: str, document: str, fmt: str) -> str:
+        return _digest(
+            {
+                "document": document,
+                "format": fmt,
+                **self.offer_inputs(offer_id),
+                **self.template_inputs(offer_id, document),
+            }
+        )
