@@ -261,6 +261,23 @@ def verify(ctx: click.Context, offers: tuple[str, ...], out_dir: Path | None) ->
         ctx.exit(EXIT_PROBLEMS)
 
 
+@cli.command()
+@click.pass_context
+def doctor(ctx: click.Context) -> None:
+    """Report what this machine has and lacks for rendering: Pango, HarfBuzz, fonts."""
+    from .doctor import examine
+    from .workspace import SHIPPED_TEMPLATES, TEMPLATES_DIR
+
+    own = ctx.obj / TEMPLATES_DIR
+    findings = examine(own if own.is_dir() else SHIPPED_TEMPLATES)
+    for finding in findings:
+        click.echo(str(finding))
+    needed = [f for f in findings if not f.ok and f.name != "libreoffice"]
+    click.echo("all set" if not needed else f"{len(needed)} missing")
+    if needed:
+        ctx.exit(EXIT_PROBLEMS)
+
+
 def _shown(path: Path, cwd: Path) -> str:
     return str(path.relative_to(cwd)) if path.is_relative_to(cwd) else str(path)
 

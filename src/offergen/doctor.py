@@ -1,0 +1,116 @@
+"""Turn this machine's libraries and fonts into a report of what offergen needs and lacks."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .inputs import renderer_versions
+
+MIN_PANGO = (1, 44)
+
+
+@dataclass(frozen=True)
+class Finding:
+    name: str
+    ok: bool
+    detail: str
+    cost: str = ""  # what a missing piece costs
+
+    def __str__(self) -> str:
+        mark = "ok  " if self.ok else "MISS"
+        cost = f" — {self.cost}" if self.cost and not self.ok else ""
+        return f"{mark} {self.name}: {self.detail}{cost}"
+
+
+def examine(templates: Path) -> list[Finding]:
+    """Everything offergen depends on outside Python packages, checked."""
+    return [
+        Finding("python", sys.version_info >= (3, 11), sys.version.split()[0]),
+        Finding(
+            "renderers",
+            True,
+            ", ".join(f"{name} {ver}" for name, ver in renderer_versions().items()),
+        ),
+        _pango(),
+        _harfbuzz_subset(),
+        *_fonts(templates),
+        _libreoffice(),
+    ]
+
+
+def _pango() -> Finding:
+    from weasyprint.text.ffi import pango
+
+    number = pango.pango_version()
+    found = (number // 10000, number // 100 % 100, number % 100)
+    shown = ".".join(map(str, found))
+    return Finding(
+        "pango",
+        found[:2] >= MIN_PANGO,
+        shown,
+        f"WeasyPrint needs Pango ≥ {'.'.join(map(str, MIN_PANGO))}",
+    )
+
+
+def _harfbuzz_subset() -> Finding:
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    ok = harfbuzz_subset is not None and bool(harfbuzz.hb_version_atleast(4, 1, 0))
+    return Finding(
+        "harfbuzz subsetter",
+        ok,
+        "libharfbuzz-subset found" if ok else "libharfbuzz-subset0 not found",
+        "PDFs are written about 1.5× slower with fontTools, whose output was seen to differ "
+        "between runs; apt-get install libharfbuzz-subset0 (make offers does it as root)",
+    )
+
+
+def font_families(css: str) -> list[str]:
+    """The font families a stylesheet names, in order, without generic families."""
+    generic = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
+    names: list[str] = []
+    for value in re.findall(r"font(?:-family)?\s*:\s*([^;}]+)", css):
+        for part in value.split(","):
+            quoted = re.search(r"[\"']([^\"']+)[\"']", part)
+            name = quoted.group(1) if quoted else part.strip().split()[-1]
+            if name and name not in generic and name not in names and not name[0].isdigit():
+                names.append(name)
+    return names
+
+
+def _fonts(templates: Path) -> list[Finding]:
+    css_path = templates / "style.css"
+    if not css_path.is_file():
+        return [Finding("fonts", False, f"no {css_path}")]
+    families = font_families(css_path.read_text(encoding="utf-8"))
+    if shutil.which("fc-list") is None:
+        return [Finding("fonts", False, "fc-list not found, cannot check " + ", ".join(families))]
+    listed = subprocess.run(
+        ["fc-list", ":", "family"], capture_output=True, text=True, check=False
+    ).stdout
+    installed = {name.strip() for line in listed.splitlines() for name in line.split(",")}
+    return [
+        Finding(
+            f"font {family}",
+            family in installed,
+            "installed" if family in installed else "not installed",
+            "PDFs fall back to another font and differ from other machines' (Debian: "
+            "fonts-dejavu-core)",
+        )
+        for family in families
+    ]
+
+
+def _libreoffice() -> Finding:
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    return Finding(
+        "libreoffice",
+        found is not None,
+        found or "not installed",
+        "optional: only the benchmark's LibreOffice baseline needs it",
+    )
