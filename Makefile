@@ -7,7 +7,7 @@ DEV    := $(VENV)/.installed-dev
 OFFERGEN := $(BIN)/offergen
 
 .DEFAULT_GOAL := offers
-.PHONY: offers offer check verify test lint format clean golden docx-templates system-deps
+.PHONY: offers offer check verify bench test lint format clean golden docx-templates system-deps
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,11 @@ lint: $(DEV)
 format: $(DEV)
 	$(BIN)/ruff format src tests tools
 	$(BIN)/ruff check --fix src tests tools
+
+## bench [N=200]: measure builds of a synthetic workspace of N offers (out/bench/)
+N ?= 200
+bench: $(STAMP) system-deps
+	$(BIN)/python tools/bench.py --offers $(N)
 
 ## golden: regenerate tests/golden/ from the example workspace, for review in git diff
 golden: $(DEV) system-deps

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .documents import FORMATS, KINDS, documents_for
+from .documents import FORMATS, KINDS, check_documents, documents_for
 from .errors import OffergenError
 from .inputs import InputHasher, renderer_versions, sha256
 from .render import Templates, render_docx, render_pdf
@@ -109,6 +109,8 @@ def build(
     with _locked(target, lock_timeout):
         hasher = InputHasher(workspace)
         plans = {oid: _plan(workspace, hasher, target, oid, formats, force) for oid in ids}
+        # Clause texts that fail for an offer stop the build before anything renders.
+        check_documents(workspace, [oid for oid, plan in plans.items() if plan.stale])
         results = _run(workspace, target, plans, jobs, on_offer)
         removed = [] if offer_ids else _remove_vanished(target, set(workspace.offers))
     ordered = [results[offer_id] for offer_id in ids]
@@ -154,10 +156,15 @@ def _plan(
 
 def _fresh(folder: Path, unit: Unit, recorded: dict[str, Any]) -> bool:
     entry = recorded.get(unit.filename)
-    path = folder / unit.filename
-    if not isinstance(entry, dict) or entry.get("inputs") != unit.inputs or not path.is_file():
+    if not isinstance(entry, dict) or entry.get("inputs") != unit.inputs:
         return False
-    return bool(entry.get("sha256") == sha256(path.read_bytes()))
+    try:
+        stat = (folder / unit.filename).stat()
+    except OSError:
+        return False
+    if stat.st_size == entry.get("bytes") and stat.st_mtime_ns == entry.get("mtime_ns"):
+        return True  # the quick check, as make and rsync do; else read and hash the file
+    return bool(entry.get("sha256") == sha256((folder / unit.filename).read_bytes()))
 
 
 def _read_manifest(folder: Path) -> dict[str, Any]:
@@ -281,6 +288,7 @@ def _write_offer(
                 "inputs": unit.inputs,
                 "sha256": sha256(data),
                 "bytes": len(data),
+                "mtime_ns": paths[unit.filename].stat().st_mtime_ns,
             }
     for name in sorted(set(previous) - set(documents)):
         if (folder / name).is_file() and name.rsplit(".", 1)[-1] in FORMATS:

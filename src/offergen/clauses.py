@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from jinja2 import TemplateError
+from jinja2 import Template, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import Field, model_validator
 
@@ -160,7 +161,7 @@ def _holds(env: SandboxedEnvironment, clause: Clause, context: Mapping[str, Any]
     if clause.when is None:
         return True
     try:
-        return bool(env.compile_expression(clause.when, undefined_to_none=False)(**context))
+        return bool(_expression(env, clause.when)(**context))
     except (TemplateError, TypeError, ValueError, ArithmeticError) as error:
         raise ClauseError(clause.id, "when", f"cannot evaluate: {_reason(error)}") from None
 
@@ -173,7 +174,7 @@ def _render(
         raise ClauseError(clause.id, "text", f"has no {locale!r} text")
     try:
         # Fold line breaks and runs of spaces, but keep the no-break spaces of numbers.
-        return _SPACES.sub(" ", env.from_string(source).render(context)).strip()
+        return _SPACES.sub(" ", _template(env, source).render(context)).strip()
     except ClauseError:
         raise
     except RenderError:  # finalize refused a raw number, date or None
@@ -184,6 +185,17 @@ def _render(
         ) from None
     except (TemplateError, TypeError, ValueError, ArithmeticError) as error:
         raise ClauseError(clause.id, "text", f"cannot render: {_reason(error)}") from None
+
+
+@lru_cache(maxsize=4096)
+def _template(env: SandboxedEnvironment, source: str) -> Template:
+    # A library's texts are compiled once per process, not once per contract.
+    return env.from_string(source)
+
+
+@lru_cache(maxsize=4096)
+def _expression(env: SandboxedEnvironment, source: str) -> Callable[..., Any]:
+    return env.compile_expression(source, undefined_to_none=False)
 
 
 def _ref(numbers: Mapping[str, str], known: set[str], here: str) -> Callable[[str], str]:

@@ -150,7 +150,7 @@ def build(
     from .build import build as run_build
     from .documents import FORMATS
 
-    workspace = _load(ctx, check_documents=True)
+    workspace = _load(ctx)  # the build checks the contracts of what it renders
     for warning in workspace.warnings:
         click.echo(str(warning), err=True)
     progress = _Progress(sys.stderr.isatty())

@@ -56,7 +56,7 @@ def check_documents(workspace: Workspace, offer_ids: Iterable[str] | None = None
     """
     templates = Templates(workspace.templates_dir)
     problems: set[Problem] = set()
-    for offer_id in offer_ids or sorted(workspace.offers):
+    for offer_id in sorted(workspace.offers) if offer_ids is None else offer_ids:
         offer = workspace.offer(offer_id)
         if offer.contract is None:
             continue
