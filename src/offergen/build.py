@@ -81,11 +81,20 @@ OnOffer = Callable[[OfferResult, int, int], None]
 
 def render_document(workspace: Workspace, templates: Templates, unit: Unit) -> bytes:
     """One unit's bytes; nothing touches the disk."""
-    kind = KINDS[unit.document]
-    labels = templates.labels(workspace.settings(unit.offer_id).locale)
-    context, meta = kind.context(workspace, unit.offer_id, labels)
-    renderer = render_pdf if unit.fmt == "pdf" else render_docx
-    return renderer(templates, kind.template(unit.fmt), context, meta)
+    return render_formats(workspace, templates, unit.offer_id, unit.document, [unit.fmt])[0]
+
+
+def render_formats(
+    workspace: Workspace, templates: Templates, offer_id: str, document: str, formats: Sequence[str]
+) -> list[bytes]:
+    """One document in several formats, from one context."""
+    kind = KINDS[document]
+    labels = templates.labels(workspace.settings(offer_id).locale)
+    context, meta = kind.context(workspace, offer_id, labels)
+    return [
+        (render_pdf if fmt == "pdf" else render_docx)(templates, kind.template(fmt), context, meta)
+        for fmt in formats
+    ]
 
 
 def build(
@@ -185,20 +194,26 @@ def _init_worker(workspace: Workspace) -> None:
     _WORKER = (workspace, Templates(workspace.templates_dir))
 
 
-def _render_in_worker(unit: Unit) -> tuple[Unit, bytes | None, str | None]:
+Rendered = tuple[Unit, bytes | None, str | None]
+
+
+def _render_in_worker(units: list[Unit]) -> list[Rendered]:
     assert _WORKER is not None
-    return _render_unit(*_WORKER, unit)
+    return _render_group(*_WORKER, units)
 
 
-def _render_unit(
-    workspace: Workspace, templates: Templates, unit: Unit
-) -> tuple[Unit, bytes | None, str | None]:
+def _render_group(workspace: Workspace, templates: Templates, units: list[Unit]) -> list[Rendered]:
+    """The formats of one document, sharing its context."""
+    first = units[0]
     try:
-        return unit, render_document(workspace, templates, unit), None
+        data = render_formats(
+            workspace, templates, first.offer_id, first.document, [unit.fmt for unit in units]
+        )
+        return [(unit, blob, None) for unit, blob in zip(units, data, strict=True)]
     except OffergenError as error:
-        return unit, None, str(error)
+        return [(unit, None, str(error)) for unit in units]
     except Exception as error:  # a worker must report, not die: the others go on
-        return unit, None, f"internal error: {type(error).__name__}: {error}"
+        return [(unit, None, f"internal error: {type(error).__name__}: {error}") for unit in units]
 
 
 def _run(
@@ -232,34 +247,36 @@ def _run(
     return results
 
 
-def _render_all(
-    workspace: Workspace, plans: dict[str, _Plan], jobs: int
-) -> Iterator[tuple[Unit, bytes | None, str | None]]:
-    units = [unit for plan in plans.values() for unit in plan.stale]
-    if not units:
+def _render_all(workspace: Workspace, plans: dict[str, _Plan], jobs: int) -> Iterator[Rendered]:
+    groups: dict[tuple[str, str], list[Unit]] = {}
+    for plan in plans.values():
+        for unit in plan.stale:
+            groups.setdefault((unit.offer_id, unit.document), []).append(unit)
+    tasks = list(groups.values())
+    if not tasks:
         return
-    if jobs <= 1 or len(units) == 1:
+    if jobs <= 1 or len(tasks) == 1:
         templates = Templates(workspace.templates_dir)
-        for unit in units:
-            yield _render_unit(workspace, templates, unit)
+        for task in tasks:
+            yield from _render_group(workspace, templates, task)
         return
     # fork keeps the parent's loaded workspace; each worker then loads fonts, the parsed
     # stylesheet and the templates once and renders many documents with them.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ProcessPoolExecutor(
-        max_workers=min(jobs, len(units)),
+        max_workers=min(jobs, len(tasks)),
         mp_context=context,
         initializer=_init_worker,
         initargs=(workspace,),
     ) as pool:
-        pending: set[Future[tuple[Unit, bytes | None, str | None]]] = {
-            pool.submit(_render_in_worker, unit) for unit in units
+        pending: set[Future[list[Rendered]]] = {
+            pool.submit(_render_in_worker, task) for task in tasks
         }
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
-                yield future.result()
+                yield from future.result()
 
 
 # --- writing ------------------------------------------------------------------------------
