@@ -136,7 +136,8 @@ def test_one_offer_failing_does_not_stop_the_others(built: Path) -> None:
     # a template that fails for one offer's data only
     html.write_text(
         html.read_text(encoding="utf-8").replace(
-            "<body>", "<body>{% if number == 'КП-1' %}{{ undefined_name }}{% endif %}"
+            "{% block content %}",
+            "{% block content %}{% if number == 'КП-1' %}{{ undefined_name }}{% endif %}",
         ),
         encoding="utf-8",
     )

@@ -245,7 +245,10 @@ def test_a_failed_render_leaves_earlier_outputs_untouched(scratch: Path) -> None
 def test_the_renderer_reads_nothing_outside_templates(scratch: Path, reference: str) -> None:
     html = scratch / "templates" / "proposal.html"
     html.write_text(
-        html.read_text(encoding="utf-8").replace("<body>", "<body>" + reference), encoding="utf-8"
+        html.read_text(encoding="utf-8").replace(
+            "{% block content %}", "{% block content %}" + reference
+        ),
+        encoding="utf-8",
     )
     result = run("-C", scratch, "build", "--format", "pdf")
     assert result.exit_code == 1

@@ -18,7 +18,14 @@ from typing import Any
 from .workspace import CLIENTS_DIR, CONFIG_FILE, OFFERS_DIR, Workspace
 
 RENDERERS = ("offergen", "weasyprint", "docxtpl", "python-docx", "pydyf", "jinja2", "babel")
-SHARED_TEMPLATES = ("style.css", "labels.yaml", "items.html", "parties.html", "discount_terms.html")
+SHARED_TEMPLATES = (
+    "base.html",
+    "style.css",
+    "labels.yaml",
+    "items.html",
+    "parties.html",
+    "discount_terms.html",
+)
 
 
 def sha256(data: bytes) -> str:
