@@ -324,10 +324,18 @@ def test_check_settlement_account(account: str, bik: str, expected: str | None) 
             SBER_BIK,
             "control key does not match БИК 044525225 (digit 9 should be 4)",
         ),
-        # the к/с of one bank checked against another bank's БИК
-        # only БИК digits 5-6 enter the к/с key, so two Moscow banks ("25") cannot be told apart
-        (SBER_KS, TBANK_BIK, None),
-        (TBANK_KS, SBER_BIK, None),
+        # the к/с of one bank checked against another bank's БИК: the key covers only БИК
+        # digits 5-6, so two Moscow banks ("25") pass it; the last three digits tell them apart
+        (
+            SBER_KS,
+            TBANK_BIK,
+            "a correspondent account starts with 301 and ends with 974 for БИК 044525974",
+        ),
+        (
+            TBANK_KS,
+            SBER_BIK,
+            "a correspondent account starts with 301 and ends with 225 for БИК 044525225",
+        ),
         (TULA_KS, SBER_BIK, "control key does not match БИК 044525225 (digit 9 should be 7)"),
         # a valid р/с is not a valid к/с
         (
@@ -446,10 +454,11 @@ def test_helpers_round_trip() -> None:
         bik = rng.choice(biks)
         raw = "".join(rng.choice("0123456789") for _ in range(20))
         settlement = account_with_key(raw, bik)
+        assert settlement[:8] == raw[:8] and settlement[9:] == raw[9:]
+        # a к/с looks like 30101810 + … + the last three digits of its bank's БИК
+        raw = "301" + raw[3:17] + bik[-3:]
         correspondent = account_with_key(raw, bik, correspondent=True)
-        for done in (settlement, correspondent):
-            assert done[:8] == raw[:8]
-            assert done[9:] == raw[9:]
+        assert correspondent[:8] == raw[:8] and correspondent[9:] == raw[9:]
         assert check_settlement_account(settlement, bik) is None, settlement
         assert check_correspondent_account(correspondent, bik) is None, correspondent
         assert _naive_key_ok(bik[-3:] + settlement), settlement

@@ -240,7 +240,12 @@ def check_correspondent_account(account: str, bik: str) -> str | None:
     bik_problem = _bik_problem(bik)
     if bik_problem is not None:
         return bik_problem
-    return _account_problem(account, bik, "0" + bik[4:6])
+    problem = _account_problem(account, bik, "0" + bik[4:6])
+    if problem is None and not (account.startswith("301") and account.endswith(bik[-3:])):
+        # The key covers only digits 5-6 of the БИК, so another bank of the same region
+        # passes it; a bank's к/с starts with 301 and ends with the last digits of its БИК.
+        return f"a correspondent account starts with 301 and ends with {bik[-3:]} for БИК {bik}"
+    return problem
 
 
 def account_with_key(account: str, bik: str, correspondent: bool = False) -> str:
