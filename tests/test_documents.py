@@ -433,3 +433,16 @@ def test_verify_reports_offers_that_were_not_built(tmp_path: Path) -> None:
     result = run("-C", ROOT, "verify", "acme-2026-001", "--out", tmp_path / "empty")
     assert result.exit_code == 1
     assert result.stderr.startswith("MISSING acme-2026-001: nothing built in ")
+
+
+def test_an_english_offer_prints_the_english_place_of_delivery(scratch: Path) -> None:
+    offer = scratch / "offers" / "a-1.yaml"
+    offer.write_text(
+        offer.read_text(encoding="utf-8") + "locale: en\nterms: {delivery_place: склад Покупателя, "
+        "delivery_place_en: the Buyer's warehouse}\n",
+        encoding="utf-8",
+    )
+    assert run("-C", scratch, "build", "--format", "docx").exit_code == 0
+    text = _flat(docx_text(scratch / "out" / "a-1" / "proposal.docx"))
+    assert "Place of delivery the Buyer's warehouse" in text
+    assert "склад" not in text

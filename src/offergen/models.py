@@ -283,6 +283,7 @@ class Terms(Model):
     payment_days: Count | None = None
     delivery_days: Count | None = None
     delivery_place: Text | None = None
+    delivery_place_en: Text | None = None  # for English documents
     warranty_months: Count | None = None
 
 

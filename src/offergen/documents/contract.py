@@ -82,7 +82,8 @@ def clause_context(
             "prepayment_percent": _plain(terms.prepayment_percent or Decimal(0)),
             "payment_days": terms.payment_days,
             "delivery_days": terms.delivery_days,
-            "delivery_place": terms.delivery_place,
+            "delivery_place": terms.delivery_place
+            and local(terms.delivery_place, terms.delivery_place_en, locale),
             "warranty_months": terms.warranty_months,
         },
         "totals": {

@@ -139,7 +139,8 @@ def _terms(terms: Terms, text: Text) -> list[dict[str, str]]:
             }
         )
     if terms.delivery_place:
-        rows.append({"label": text("term_place"), "value": terms.delivery_place})
+        place = local(terms.delivery_place, terms.delivery_place_en, text.locale)
+        rows.append({"label": text("term_place"), "value": place})
     if terms.warranty_months is not None:
         rows.append(
             {
