@@ -24,7 +24,7 @@ from ..render.templates import text_environment
 from ..workspace import Workspace
 from .discount_scheme import discount_terms
 from .discount_text import approval_text
-from .parties import bank_line, client_block, local, seller_block
+from .parties import bank_line, client_block, document_meta, local, seller_block
 from .specification import specification
 from .text import Text
 
@@ -142,12 +142,8 @@ def contract_context(
         "specification": _specification(workspace, offer_id, priced, text),
         "discounts": _discounts(workspace, offer_id, text),
     }
-    meta = DocumentMeta(
-        title=f"{title} {context['heading']}",
-        author=local(seller.name, seller.name_en, text.locale),
-        subject=client.name,
-        language="ru-RU" if text.locale == "ru" else "en-US",
-        created=contract_day(offer),
+    meta = document_meta(
+        workspace, offer_id, text.locale, f"{title} {context['heading']}", contract_day(offer)
     )
     return context, meta
 

@@ -13,8 +13,8 @@ from typing import Any
 from ..models import Override
 from ..render import DocumentMeta
 from ..workspace import Workspace
-from .contract import contract_header, contract_of, contract_sections, parties
-from .parties import local
+from .contract import contract_day, contract_header, contract_of, contract_sections, parties
+from .parties import document_meta, local
 from .text import Text
 
 
@@ -65,12 +65,8 @@ def disagreements_context(
         "rest": text("protocol_rest"),
         "parties": parties(workspace, offer_id, library, text),
     }
-    meta = DocumentMeta(
-        title=f"{title} — {header['heading']}",
-        author=seller_name,
-        subject=client.name,
-        language="ru-RU" if text.locale == "ru" else "en-US",
-        created=offer.date if contract.date is None else contract.date,
+    meta = document_meta(
+        workspace, offer_id, text.locale, f"{title} — {header['heading']}", contract_day(offer)
     )
     return context, meta
 

@@ -17,7 +17,7 @@ from .discount_text import (
     skip_reason,
     threshold,
 )
-from .parties import client_block, person_block, seller_block
+from .parties import client_block, document_meta, person_block, seller_block
 from .text import Text
 
 
@@ -47,14 +47,7 @@ def discount_scheme_context(
         "notice": approval_text(priced, offer, text),
         "signatory": person_block(workspace.config.seller.signatory, text.locale),
     }
-    meta = DocumentMeta(
-        title=f"{title}. {subtitle}",
-        author=seller["name"],
-        subject=client.name,
-        language="ru-RU" if text.locale == "ru" else "en-US",
-        created=offer.date,
-    )
-    return context, meta
+    return context, document_meta(workspace, offer_id, text.locale, f"{title}. {subtitle}")
 
 
 def discount_terms(workspace: Workspace, offer_id: str, text: Text) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from ..models import Client, Locale, Offer, Person, Terms
 from ..render import DocumentMeta
 from ..workspace import Workspace
 from .discount_text import applied_text, approval_text, hint_text
-from .parties import client_block, contact_line, local, person_block, seller_block
+from .parties import client_block, contact_line, document_meta, local, person_block, seller_block
 from .specification import specification
 from .text import Text
 
@@ -64,14 +64,7 @@ def proposal_context(
         "manager": contact_line(manager, labels, locale),
         "signatory": person_block(seller.signatory, locale),
     }
-    meta = DocumentMeta(
-        title=f"{title} {heading}",
-        author=seller_named["name"],
-        subject=client.name,
-        language="ru-RU" if locale == "ru" else "en-US",
-        created=offer.date,
-    )
-    return context, meta
+    return context, document_meta(workspace, offer_id, locale, f"{title} {heading}")
 
 
 def joined_words(*parts: str) -> str:
