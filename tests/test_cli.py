@@ -159,7 +159,10 @@ def test_price_explain_walks_every_line_through_its_steps() -> None:
         "   = 12,16 % → 658 800,00 ₽",  # 750 000 − the cuts + 34 598,02
     ]
     assert "   Зимняя акция: позиция не входит в условия" in explanation
-    assert "Скидка согласована: Сидоров Олег Павлович, «02» декабря 2026\u00a0г." in explanation
+    # 12,1 % is under the 15 % threshold: the approval on record is not even needed
+    assert "Согласование скидки не требуется (порог 15\u00a0%)" in explanation
+    pending = run("-C", ROOT, "price", "tula-2026-006", "--explain").output.splitlines()
+    assert "Скидка 16,84\u00a0% превышает 15\u00a0% и требует согласования." in pending
 
 
 def test_price_json_carries_the_trail_and_the_verdict() -> None:

@@ -168,12 +168,12 @@ def _fresh(folder: Path, unit: Unit, recorded: dict[str, Any]) -> bool:
     if not isinstance(entry, dict) or entry.get("inputs") != unit.inputs:
         return False
     try:
-        stat = (folder / unit.filename).stat()
+        data = (folder / unit.filename).read_bytes()
     except OSError:
         return False
-    if stat.st_size == entry.get("bytes") and stat.st_mtime_ns == entry.get("mtime_ns"):
-        return True  # the quick check, as make and rsync do; else read and hash the file
-    return bool(entry.get("sha256") == sha256((folder / unit.filename).read_bytes()))
+    # Read and hashed every time: a file edited in place keeps its size and may keep its
+    # mtime, and hashing costs about a millisecond a document.
+    return bool(entry.get("sha256") == sha256(data))
 
 
 def _read_manifest(folder: Path) -> dict[str, Any]:
@@ -305,7 +305,6 @@ def _write_offer(
                 "inputs": unit.inputs,
                 "sha256": sha256(data),
                 "bytes": len(data),
-                "mtime_ns": paths[unit.filename].stat().st_mtime_ns,
             }
     for name in sorted(set(previous) - set(documents)):
         if (folder / name).is_file() and name.rsplit(".", 1)[-1] in FORMATS:

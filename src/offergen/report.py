@@ -187,7 +187,7 @@ def price_explanation(workspace: Workspace, offer_id: str, labels: dict[str, str
     notice = approval_text(priced, offer, text)
     if notice:
         out.append(notice)
-    elif offer.approval is not None:
+    elif priced.approval.needed and offer.approval is not None:
         out.append(
             text(
                 "approval_given",
@@ -195,5 +195,7 @@ def price_explanation(workspace: Workspace, offer_id: str, labels: dict[str, str
                 date=format_date(offer.approval.date, text.locale),
             )
         )
+    elif priced.approval.threshold is not None:
+        out.append(text("approval_not_needed", threshold=text.percent(priced.approval.threshold)))
     out += [hint_text(outcome, book, text) for outcome in priced.hints]
     return "\n".join(out)
