@@ -183,3 +183,34 @@ def test_price_json_carries_the_trail_and_the_verdict() -> None:
     ]
     winter = data["lines"][0]["skipped"][0]
     assert winter == {"scheme": "winter", "reason": "not_covered", "measure": None, "needed": None}
+
+
+def test_status_lists_offers_and_marks_the_expired() -> None:
+    result = run("-C", ROOT, "status", "--today", "2026-12-29", "--json")
+    assert result.exit_code == 0, result.output
+    rows = {row["offer"]: row for row in json.loads(result.output)}
+    assert rows["acme-2026-001"] == {
+        "offer": "acme-2026-001",
+        "client": 'ООО «Акме & Партнёры» "Северо-Запад"',
+        "number": "КП-2026-0001",
+        "status": "expired",  # draft, valid until 2026-12-28
+        "gross": "646952.05",
+        "currency": "RUB",
+        "effective_discount": "6.504534",  # 1 − 646 952,05 / 691 960,88
+        "valid_until": "2026-12-28",
+        "days_left": -1,
+    }
+    assert rows["acme-2026-005"]["status"] == "approved"  # valid until 2027-01-01 (+30 days)
+    assert rows["tula-2026-004"]["status"] == "expired"  # sent, valid until 2026-12-27
+
+
+def test_status_filters_by_status_and_by_days_left() -> None:
+    expired = run("-C", ROOT, "status", "--today", "2026-12-29", "--status", "expired")
+    lines = expired.output.splitlines()
+    # kuznetsova-2026-002 (30.11 + 30 days) is still valid on 29.12
+    assert [line.split()[0] for line in lines[2:]] == ["acme-2026-001", "tula-2026-004"]
+    soon = run("-C", ROOT, "status", "--today", "2026-12-20", "--expiring", "8")
+    assert [line.split()[0] for line in soon.output.splitlines()[2:]] == [
+        "acme-2026-001",
+        "tula-2026-004",
+    ]

@@ -262,6 +262,51 @@ def verify(ctx: click.Context, offers: tuple[str, ...], out_dir: Path | None) ->
 
 
 @cli.command()
+@click.option(
+    "--status",
+    "only",
+    type=click.Choice(["draft", "review", "approved", "sent", "accepted", "rejected", "expired"]),
+    help="Only offers in this status.",
+)
+@click.option(
+    "--expiring",
+    type=click.IntRange(min=0),
+    metavar="DAYS",
+    help="Only open offers whose validity ends within DAYS.",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="The date to count from (default: today), for reproducible reports.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
+@click.pass_context
+def status(
+    ctx: click.Context, only: str | None, expiring: int | None, today: Any, as_json: bool
+) -> None:
+    """A table of offers: client, number, status, total, discount, validity."""
+    from datetime import date
+
+    from .report import CLOSED, status_rows, status_table
+
+    day = today.date() if today else date.today()
+    rows = status_rows(_load(ctx), day)
+    if only:
+        rows = [row for row in rows if row["status"] == only]
+    if expiring is not None:
+        rows = [
+            row
+            for row in rows
+            if row["status"] not in (*CLOSED, "expired") and row["days_left"] <= expiring
+        ]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        click.echo(status_table(rows))
+
+
+@cli.command()
 @click.pass_context
 def doctor(ctx: click.Context) -> None:
     """Report what this machine has and lacks for rendering: Pango, HarfBuzz, fonts."""

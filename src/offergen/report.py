@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -199,3 +200,57 @@ def price_explanation(workspace: Workspace, offer_id: str, labels: dict[str, str
         out.append(text("approval_not_needed", threshold=text.percent(priced.approval.threshold)))
     out += [hint_text(outcome, book, text) for outcome in priced.hints]
     return "\n".join(out)
+
+
+CLOSED = ("accepted", "rejected")
+
+
+def status_rows(workspace: Workspace, today: date) -> list[dict[str, Any]]:
+    """One row per offer: who, what, how much, and how long it stays valid."""
+    rows = []
+    for offer_id in sorted(workspace.offers):
+        offer, priced = workspace.offer(offer_id), workspace.price(offer_id)
+        valid_until = workspace.settings(offer_id).valid_until
+        expired = offer.status not in CLOSED and valid_until < today
+        rows.append(
+            {
+                "offer": offer_id,
+                "client": workspace.clients[offer.client].name,
+                "number": offer.number,
+                "status": "expired" if expired else offer.status,
+                "gross": _money(priced.totals.gross),
+                "currency": priced.currency,
+                "effective_discount": _num(priced.effective_discount),
+                "valid_until": valid_until.isoformat(),
+                "days_left": (valid_until - today).days,
+            }
+        )
+    return rows
+
+
+def status_table(rows: list[dict[str, Any]]) -> str:
+    header = ["offer", "client", "number", "status", "gross", "disc. %", "valid until", "days"]
+    body = [
+        [
+            r["offer"],
+            r["client"],
+            r["number"],
+            r["status"],
+            f"{format_amount(Decimal(r['gross']), 'en')} {r['currency']}",
+            format(Decimal(r["effective_discount"]).quantize(Decimal("0.01")), "f"),
+            r["valid_until"],
+            str(r["days_left"]),
+        ]
+        for r in rows
+    ]
+    widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
+    right = {4, 5, 7}
+    lines = [
+        "  ".join(
+            cell.rjust(w) if i in right else cell.ljust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in [header, *body]
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
