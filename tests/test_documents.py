@@ -446,3 +446,45 @@ def test_an_english_offer_prints_the_english_place_of_delivery(scratch: Path) ->
     text = _flat(docx_text(scratch / "out" / "a-1" / "proposal.docx"))
     assert "Place of delivery the Buyer's warehouse" in text
     assert "склад" not in text
+
+
+def verify_pages(path: Path) -> list[str]:
+    from offergen.verify import pdf_pages as pages
+
+    return pages(path.read_bytes())
+
+
+def _header_xml(path: Path) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        return "".join(
+            archive.read(n).decode("utf-8")
+            for n in archive.namelist()
+            if n.startswith("word/header")
+        )
+
+
+@pytest.mark.parametrize(
+    ("offer", "mark"),
+    [
+        ("acme-2026-001", "ПРОЕКТ"),  # draft
+        ("kuznetsova-2026-002", "ПРОЕКТ"),  # review
+        ("nordic-2026-003", "DRAFT"),  # draft, in English
+        ("acme-2026-005", ""),  # approved
+        ("tula-2026-004", ""),  # sent
+    ],
+)
+def test_drafts_carry_a_watermark_in_both_formats(
+    example_build: Path, offer: str, mark: str
+) -> None:
+    folder = example_build / offer
+    for pdf in folder.glob("*.pdf"):
+        pages = [page.split() for page in verify_pages(pdf)]
+        if mark:
+            assert all(mark in words for words in pages), pdf.name
+        else:
+            assert not any("ПРОЕКТ" in w or "DRAFT" in w for w in pages), pdf.name
+    for docx in folder.glob("*.docx"):
+        header = _header_xml(docx)
+        assert (f'string="{mark}"' in header) if mark else ("textpath" not in header), docx.name

@@ -15,8 +15,8 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Length, Mm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
@@ -157,6 +157,7 @@ def _new_document(letterhead: bool = True, footer: str = "number") -> Any:
     line.add_run(" {{ labels.page_of }} ").font.size = Pt(8)
     _field(line, "NUMPAGES")
     line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _watermark(section)
     if not letterhead:
         return doc
 
@@ -261,6 +262,47 @@ def _parties(doc: Any) -> None:
             run = paragraph.add_run(content)
             run.bold, run.font.size = bold, Pt(size)
             paragraph.paragraph_format.space_after = Pt(1)
+
+
+WATERMARK = (
+    "<w:r %s><w:pict>"
+    # Word's WordArt text shape (136); LibreOffice needs it spelt out to draw the text
+    '<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" '
+    'path="m@7,l@8,m@5,21600l@6,21600e"><v:formulas>'
+    '<v:f eqn="sum #0 0 10800"/><v:f eqn="prod #0 2 1"/><v:f eqn="sum 21600 0 @1"/>'
+    '<v:f eqn="sum 0 0 @2"/><v:f eqn="sum 21600 0 @3"/><v:f eqn="if @0 @3 0"/>'
+    '<v:f eqn="if @0 21600 @1"/><v:f eqn="if @0 0 @2"/><v:f eqn="if @0 @4 21600"/>'
+    '<v:f eqn="mid @5 @6"/><v:f eqn="mid @8 @5"/><v:f eqn="mid @7 @8"/>'
+    '<v:f eqn="mid @6 @7"/><v:f eqn="sum @6 0 @5"/></v:formulas>'
+    '<v:path textpathok="t" o:connecttype="custom" '
+    'o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800" o:connectangles="270,180,90,0"/>'
+    '<v:textpath on="t" fitshape="t"/><o:lock v:ext="edit" text="t" shapetype="t"/>'
+    "</v:shapetype>"
+    '<v:shape id="offergen-watermark" type="#_x0000_t136" '
+    'style="position:absolute;margin-left:0;margin-top:0;width:440pt;height:110pt;'
+    "rotation:325;z-index:-251657216;mso-position-horizontal:center;"
+    "mso-position-horizontal-relative:margin;mso-position-vertical:center;"
+    'mso-position-vertical-relative:margin" o:allowincell="f" fillcolor="#B3261E" '
+    'stroked="f"><v:fill opacity="0.12"/>'
+    '<v:textpath on="t" fitshape="t" style="font-family:&quot;Arial&quot;;font-size:1pt" '
+    'string="{{ watermark }}"/></v:shape></w:pict></w:r>'
+)
+
+
+def _watermark(section: Any) -> None:
+    """Word's own kind of watermark (a VML text path in the header), drafts only."""
+    header = section.header
+    header.is_linked_to_previous = False
+    first = header.paragraphs[0]
+    first.add_run("{%p if watermark %}")
+    shape = header.add_paragraph()
+    namespaces = (
+        nsdecls("w")
+        + ' xmlns:v="urn:schemas-microsoft-com:vml"'
+        + (' xmlns:o="urn:schemas-microsoft-com:office:office"')
+    )
+    shape._p.append(parse_xml(WATERMARK % namespaces))
+    header.add_paragraph().add_run("{%p endif %}")
 
 
 def _notice(doc: Any) -> None:

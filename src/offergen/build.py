@@ -28,6 +28,7 @@ from .workspace import Workspace
 from .write import output_path, write_atomic
 
 OUT_DIR = "out"
+DRAFTS = ("draft", "review")
 MANIFEST = "manifest.json"
 LOCK_FILE = ".offergen.lock"
 
@@ -91,10 +92,16 @@ def render_formats(
     kind = KINDS[document]
     labels = templates.labels(workspace.settings(offer_id).locale)
     context, meta = kind.context(workspace, offer_id, labels)
+    context["watermark"] = watermark(workspace, offer_id, labels)
     return [
         (render_pdf if fmt == "pdf" else render_docx)(templates, kind.template(fmt), context, meta)
         for fmt in formats
     ]
+
+
+def watermark(workspace: Workspace, offer_id: str, labels: dict[str, str]) -> str:
+    """ПРОЕКТ / DRAFT on every page while the offer is a draft or under review."""
+    return labels["watermark"] if workspace.offer(offer_id).status in DRAFTS else ""
 
 
 def build(

@@ -227,7 +227,7 @@ class _Progress:
 @click.pass_context
 def verify(ctx: click.Context, offers: tuple[str, ...], out_dir: Path | None) -> None:
     """Prove each built PDF and DOCX pair carries the same words, in the same order."""
-    from .build import OUT_DIR
+    from .build import OUT_DIR, watermark
     from .render import Templates
     from .verify import compare, pairs
 
@@ -250,7 +250,8 @@ def verify(ctx: click.Context, offers: tuple[str, ...], out_dir: Path | None) ->
                 (folder / f"{stem}.pdf").read_bytes(),
                 (folder / f"{stem}.docx").read_bytes(),
             )
-            difference = compare(pdf, docx, labels["page"], labels["page_of"])
+            mark = watermark(workspace, offer_id, labels)
+            difference = compare(pdf, docx, labels["page"], labels["page_of"], mark)
             if difference is None:
                 click.echo(f"same {offer_id}/{stem}")
             else:
