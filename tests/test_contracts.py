@@ -376,3 +376,18 @@ def test_a_broken_library_is_reported_once(tmp_path: Path) -> None:
         "templates/clauses/supply.yaml:2:1: invalid YAML: expected the node content, but found "
         "'<stream end>' (while parsing a flow node)",
     ]
+
+
+def test_an_approved_contract_needs_legals_approval(scratch: Path, write: Write) -> None:
+    _with_signatory(scratch, write)
+    write("offers/a-1.yaml", OFFER + "status: approved\n")
+    assert _problems(scratch) == [
+        "offers/a-1.yaml:11:9: status: approved offer with a contract needs legal's approval: "
+        "add review: [{by: …, role: legal, date: …, verdict: approved}]",
+    ]
+    write(
+        "offers/a-1.yaml",
+        OFFER + "status: approved\nreview:\n  - {by: Белова, role: legal, "
+        "date: 2026-11-28, verdict: approved}\n",
+    )
+    assert run("-C", scratch, "check").exit_code == 0

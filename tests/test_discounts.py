@@ -1275,7 +1275,8 @@ def test_an_approved_offer_above_the_threshold_needs_an_approval(
     )
     assert problems(workspace) == [
         f"offers/a-1.yaml:7:9: status: {status} offer: the effective discount 22.40 % is above "
-        "the 15 % that needs approval; add approval: {by: …, position: …, date: …}",
+        "the 15 % that needs approval; add approval: {by: …, position: …, date: …} or a "
+        "review by the head of sales",
     ]
 
 
@@ -1285,7 +1286,8 @@ def test_a_draft_above_the_threshold_only_warns(workspace: Path) -> None:
     loaded = load_workspace(workspace)
     assert [str(problem) for problem in loaded.warnings] == [
         "offers/a-1.yaml:7:10: warning: schemes: the effective discount 22.40 % is above the "
-        "15 % that needs approval; add approval: {by: …, position: …, date: …}",
+        "15 % that needs approval; add approval: {by: …, position: …, date: …} or a review by "
+        "the head of sales",
     ]
     assert loaded.price("a-1").approval.missing
 
@@ -1302,3 +1304,21 @@ def test_an_approved_offer_with_an_approval_loads_cleanly(workspace: Path) -> No
     assert loaded.warnings == []
     verdict = loaded.price("a-1").approval
     assert (verdict.needed, verdict.given, verdict.missing) == (True, True, False)
+
+
+def test_a_review_by_the_head_of_sales_approves_the_discount(workspace: Path) -> None:
+    put(workspace, "discounts.yaml", APPROVAL_POLICY)
+    offer = OFFER + "status: sent\nschemes: [volume]\ndiscount: 20\nreview:\n"
+    put(
+        workspace,
+        "offers/a-1.yaml",
+        offer + "  - {by: Петров, role: sales_head, "
+        "date: 2026-11-28, verdict: changes_requested}\n",
+    )
+    assert len(problems(workspace)) == 1  # asking for changes approves nothing
+    put(
+        workspace,
+        "offers/a-1.yaml",
+        offer + "  - {by: Петров, role: sales_head, date: 2026-11-28, verdict: approved}\n",
+    )
+    assert not load_workspace(workspace).price("a-1").approval.missing

@@ -296,6 +296,16 @@ class Approval(Model):
     note: Text | None = None
 
 
+class Review(Model):
+    """One reviewer's verdict on the offer (legal, finance or the head of sales)."""
+
+    by: Text
+    role: Literal["legal", "finance", "sales_head"]
+    date: Day
+    verdict: Literal["approved", "changes_requested"]
+    note: Text | None = None
+
+
 DocumentName = Literal["proposal", "discount_scheme", "contract", "disagreements"]
 ContractType = Literal["supply", "services"]
 
@@ -340,6 +350,7 @@ class Offer(Model):
     terms: Terms = Terms()
     schemes: list[Id] = []
     approval: Approval | None = None
+    review: list[Review] = []
     contract: Contract | None = None
     documents: list[DocumentName] | None = None
 

@@ -372,6 +372,16 @@ def _offer_problems(
             )
         if priced.approval.missing:
             yield _approval_problem(doc, offer, priced)
+    if (
+        offer.contract is not None
+        and offer.status in APPROVAL_REQUIRED
+        and not any(r.role == "legal" and r.verdict == "approved" for r in offer.review)
+    ):
+        yield doc.problem(
+            ("status",),
+            f"{offer.status} offer with a contract needs legal's approval: add review: "
+            "[{by: …, role: legal, date: …, verdict: approved}]",
+        )
 
 
 APPROVAL_REQUIRED = ("approved", "sent", "accepted")
@@ -382,7 +392,7 @@ def _approval_problem(doc: Document, offer: Offer, priced: PricedOffer) -> Probl
     message = (
         f"the effective discount {effective} % is above the "
         f"{priced.approval.threshold} % that needs approval; add "
-        "approval: {by: …, position: …, date: …}"
+        "approval: {by: …, position: …, date: …} or a review by the head of sales"
     )
     if offer.status in APPROVAL_REQUIRED:
         return doc.problem(("status",), f"{offer.status} offer: {message}")
