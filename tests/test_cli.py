@@ -214,3 +214,18 @@ def test_status_filters_by_status_and_by_days_left() -> None:
         "acme-2026-001",
         "tula-2026-004",
     ]
+
+
+def test_check_warns_of_expired_open_offers() -> None:
+    result = run("-C", ROOT, "check", "--today", "2026-12-29")
+    assert result.exit_code == 0
+    warnings = [line for line in result.stderr.splitlines() if "expired" in line]
+    assert warnings == [
+        "offers/acme-2026-001.yaml:4:14: warning: valid_until: expired on 2026-12-28 while "
+        "draft; renew or close it",
+        "offers/tula-2026-004.yaml:3:7: warning: date: expired on 2026-12-27 while sent; "
+        "renew or close it",  # no valid_until: the offer date + validity_days
+    ]
+    assert result.stdout.endswith("3 warning(s)\n")
+    on_time = run("-C", ROOT, "check", "--today", "2026-11-28")
+    assert "expired" not in on_time.stderr

@@ -72,13 +72,27 @@ def _load(ctx: click.Context, check_documents: bool = False) -> Any:
 
 
 @cli.command()
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="The date to judge validity by (default: today), for reproducible runs.",
+)
 @click.pass_context
-def check(ctx: click.Context) -> None:
+def check(ctx: click.Context, today: Any) -> None:
     """Validate every file and cross-reference; report every problem."""
+    from datetime import date
+
+    from .workspace import expired_offers
+
     workspace = _load(ctx, check_documents=True)
-    for warning in workspace.warnings:
+    warnings = [
+        *workspace.warnings,
+        *expired_offers(workspace, today.date() if today else date.today()),
+    ]
+    for warning in sorted(warnings):
         click.echo(str(warning), err=True)
-    warned = f", {len(workspace.warnings)} warning(s)" if workspace.warnings else ""
+    warned = f", {len(warnings)} warning(s)" if warnings else ""
     click.echo(
         f"ok: {len(workspace.offers)} offers, {len(workspace.clients)} clients, "
         f"{len(workspace.catalog.items)} catalog items{warned}"
@@ -289,7 +303,8 @@ def status(
     """A table of offers: client, number, status, total, discount, validity."""
     from datetime import date
 
-    from .report import CLOSED, status_rows, status_table
+    from .report import status_rows, status_table
+    from .workspace import CLOSED
 
     day = today.date() if today else date.today()
     rows = status_rows(_load(ctx), day)

@@ -8,7 +8,7 @@ from typing import Any
 
 from .formatting import format_amount, format_date, format_number, format_percent
 from .pricing import PricedOffer, step_cuts
-from .workspace import Workspace
+from .workspace import CLOSED, Workspace
 
 
 def _money(value: Decimal) -> str:
@@ -200,9 +200,6 @@ def price_explanation(workspace: Workspace, offer_id: str, labels: dict[str, str
         out.append(text("approval_not_needed", threshold=text.percent(priced.approval.threshold)))
     out += [hint_text(outcome, book, text) for outcome in priced.hints]
     return "\n".join(out)
-
-
-CLOSED = ("accepted", "rejected")
 
 
 def status_rows(workspace: Workspace, today: date) -> list[dict[str, Any]]:

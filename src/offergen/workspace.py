@@ -385,6 +385,25 @@ def _offer_problems(
 
 
 APPROVAL_REQUIRED = ("approved", "sent", "accepted")
+CLOSED = ("accepted", "rejected")
+
+
+def expired_offers(workspace: Workspace, today: date) -> list[Problem]:
+    """Open offers whose validity has passed: warnings, since the data is not wrong."""
+    found = []
+    for offer_id, offer in workspace.offers.items():
+        valid_until = workspace.settings(offer_id).valid_until
+        if offer.status not in CLOSED and valid_until < today:
+            doc = workspace.sources[f"{OFFERS_DIR}/{offer_id}.yaml"]
+            loc = ("valid_until",) if offer.valid_until else ("date",)
+            found.append(
+                doc.problem(
+                    loc,
+                    f"expired on {valid_until} while {offer.status}; renew or close it",
+                    severity="warning",
+                )
+            )
+    return found
 
 
 def _approval_problem(doc: Document, offer: Offer, priced: PricedOffer) -> Problem:
