@@ -25,6 +25,8 @@ SHARED_TEMPLATES = (
     "items.html",
     "parties.html",
     "discount_terms.html",
+    "letterhead.html",
+    "signature.html",
 )
 
 
