@@ -152,7 +152,9 @@ def _new_document(letterhead: bool = True, footer: str = "number") -> Any:
     normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
 
     line = section.footer.paragraphs[0]
-    line.add_run("{{ " + footer + " }} · {{ labels.page }} ").font.size = Pt(8)
+    line.add_run(
+        "{{ " + footer + " }}{% if revision %} · {{ revision }}{% endif %} · {{ labels.page }} "
+    ).font.size = Pt(8)
     _field(line, "PAGE")
     line.add_run(" {{ labels.page_of }} ").font.size = Pt(8)
     _field(line, "NUMPAGES")

@@ -11,19 +11,21 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .documents import FORMATS, KINDS, check_documents, documents_for
-from .errors import OffergenError
+from .documents import FORMATS, KINDS, DocumentKind, check_documents, documents_for
+from .errors import OffergenError, ValidationFailed
 from .inputs import InputHasher, renderer_versions, sha256
-from .render import Templates, render_docx, render_pdf
+from .render import DocumentMeta, Templates, render_docx, render_pdf
 from .workspace import Workspace
 from .write import output_path, write_atomic
 
@@ -89,14 +91,35 @@ def render_formats(
     workspace: Workspace, templates: Templates, offer_id: str, document: str, formats: Sequence[str]
 ) -> list[bytes]:
     """One document in several formats, from one context."""
-    kind = KINDS[document]
-    labels = templates.labels(workspace.settings(offer_id).locale)
-    context, meta = kind.context(workspace, offer_id, labels)
-    context["watermark"] = watermark(workspace, offer_id, labels)
+    kind, context, meta = prepare(workspace, templates, offer_id, document)
     return [
         (render_pdf if fmt == "pdf" else render_docx)(templates, kind.template(fmt), context, meta)
         for fmt in formats
     ]
+
+
+def prepare(
+    workspace: Workspace, templates: Templates, offer_id: str, document: str
+) -> tuple[DocumentKind, dict[str, Any], DocumentMeta]:
+    """A document's kind, the context both its formats render, and its properties: the
+    watermark of a draft and the version in git included."""
+    kind = KINDS[document]
+    locale = workspace.settings(offer_id).locale
+    labels = templates.labels(locale)
+    context, meta = kind.context(workspace, offer_id, labels)
+    context["watermark"] = watermark(workspace, offer_id, labels)
+    revision = workspace.revisions.get(offer_id)
+    context["revision"] = ""
+    if revision is not None:
+        stamp = revision.text(locale)
+        context["revision"] = stamp
+        meta = replace(
+            meta,
+            keywords=f"{workspace.offer(offer_id).number}, {stamp}",
+            version=stamp,
+            revision=max(revision.version, 1),
+        )
+    return kind, context, meta
 
 
 def watermark(workspace: Workspace, offer_id: str, labels: dict[str, str]) -> str:
@@ -122,7 +145,7 @@ def build(
         workspace.offer(offer_id)  # unknown ids fail before anything is rendered
     target = (out_dir or workspace.root / OUT_DIR).resolve()
     target.mkdir(parents=True, exist_ok=True)
-    with _locked(target, lock_timeout):
+    with locked(target, lock_timeout):
         hasher = InputHasher(workspace)
         plans = {oid: _plan(workspace, hasher, target, oid, formats, force) for oid in ids}
         # Clause texts that fail for an offer stop the build before anything renders.
@@ -366,7 +389,7 @@ def _remove_vanished(target: Path, offers: set[str]) -> list[str]:
 
 
 @contextmanager
-def _locked(target: Path, timeout: float) -> Iterator[None]:
+def locked(target: Path, timeout: float) -> Iterator[None]:
     import fcntl
 
     path = target / LOCK_FILE
@@ -393,3 +416,71 @@ def _locked(target: Path, timeout: float) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# --- past versions ------------------------------------------------------------------------
+
+
+@dataclass
+class RevisionBuild:
+    """What `build_revision` made: the build's report and each offer's folder."""
+
+    report: BuildReport
+    commit: str
+    folders: dict[str, Path]
+
+
+def build_revision(
+    root: Path,
+    rev: str,
+    offer_ids: Sequence[str] | None = None,
+    formats: Sequence[str] = FORMATS,
+    out_dir: Path | None = None,
+    *,
+    jobs: int = 1,
+    lock_timeout: float = 600.0,
+    on_offer: OnOffer | None = None,
+) -> RevisionBuild:
+    """Build offers as the workspace stood at commit `rev`, read from git, not from the
+    working tree, into out/<offer-id>@<short-hash>/: the same bytes a checkout of `rev`
+    would build."""
+    from .history import SHORT, GitError, Repo, revisions
+    from .workspace import load_workspace
+
+    repo = Repo.find(root)
+    if repo is None:
+        raise GitError(f"{root} is not in a git repository: there are no revisions to build")
+    repo.require_history()
+    sha = repo.resolve(rev)
+    target = (out_dir or root / OUT_DIR).resolve()
+    target.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".offergen-rev-", dir=target) as scratch:
+        try:
+            workspace = load_workspace(repo.export(sha, Path(scratch) / "workspace"))
+        except ValidationFailed as failed:  # name the files as git does: <rev>:<path>
+            raise ValidationFailed(
+                replace(p, path=f"{sha[:SHORT]}:{p.path}") for p in failed.problems
+            ) from None
+        workspace.revisions = revisions(workspace, repo, sha)
+        staged = Path(scratch) / OUT_DIR
+        report = build(
+            workspace, offer_ids, formats, staged, jobs=jobs, force=True, on_offer=on_offer
+        )
+        folders = {}
+        with locked(target, lock_timeout):
+            for result in report.results:
+                if result.error is None:
+                    folder = target / f"{result.offer_id}@{sha[:SHORT]}"
+                    _replace_folder(staged / result.offer_id, folder)
+                    folders[result.offer_id] = folder
+    return RevisionBuild(report, sha, folders)
+
+
+def _replace_folder(source: Path, folder: Path) -> None:
+    """Put `source` where `folder` is, so that no reader sees half of either."""
+    old = folder.with_name(f".{folder.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if folder.exists():
+        folder.rename(old)
+    source.rename(folder)
+    shutil.rmtree(old, ignore_errors=True)

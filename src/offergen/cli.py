@@ -85,11 +85,12 @@ def check(ctx: click.Context, today: Any) -> None:
 
     from .workspace import expired_offers
 
+    day = today.date() if today else date.today()
     workspace = _load(ctx, check_documents=True)
-    warnings = [
-        *workspace.warnings,
-        *expired_offers(workspace, today.date() if today else date.today()),
-    ]
+    warnings = [*workspace.warnings, *expired_offers(workspace, day)]
+    stale = _stale_reviews(workspace, day)
+    if stale:
+        raise ValidationFailed([*stale, *warnings])
     for warning in sorted(warnings):
         click.echo(str(warning), err=True)
     warned = f", {len(warnings)} warning(s)" if warnings else ""
@@ -144,6 +145,11 @@ def price(ctx: click.Context, offer: str, as_json: bool, explain: bool) -> None:
 )
 @click.option("--force", is_flag=True, help="Rebuild every document, changed or not.")
 @click.option(
+    "--rev",
+    metavar="REV",
+    help="Build as committed in git at REV, into out/<offer-id>@<short-hash>/.",
+)
+@click.option(
     "--lock-timeout",
     type=click.FloatRange(min=0),
     default=600,
@@ -158,27 +164,34 @@ def build(
     out_dir: Path | None,
     jobs: int | None,
     force: bool,
+    rev: str | None,
     lock_timeout: float,
 ) -> None:
     """Build the documents of OFFERS (every offer by default) into out/<offer-id>/."""
     from .build import build as run_build
+    from .build import build_revision
     from .documents import FORMATS
 
-    workspace = _load(ctx)  # the build checks the contracts of what it renders
-    for warning in workspace.warnings:
-        click.echo(str(warning), err=True)
     progress = _Progress(sys.stderr.isatty())
+    options: dict[str, Any] = {
+        "jobs": jobs or os.cpu_count() or 1,
+        "lock_timeout": lock_timeout,
+        "on_offer": progress.offer,
+    }
     try:
-        report = run_build(
-            workspace,
-            offers,
-            formats or FORMATS,
-            out_dir,
-            jobs=jobs or os.cpu_count() or 1,
-            force=force,
-            lock_timeout=lock_timeout,
-            on_offer=progress.offer,
-        )
+        if rev is not None:
+            built = build_revision(ctx.obj, rev, offers, formats or FORMATS, out_dir, **options)
+            report = built.report
+            for offer_id, folder in built.folders.items():
+                click.echo(f"{offer_id} at {built.commit[:7]}: {_shown(folder, Path.cwd())}")
+        else:
+            workspace = _load(ctx)  # the build checks the contracts of what it renders
+            for warning in workspace.warnings:
+                click.echo(str(warning), err=True)
+            _stamp(workspace)
+            report = run_build(
+                workspace, offers, formats or FORMATS, out_dir, force=force, **options
+            )
     finally:
         progress.close()
     for result in report.failed:
@@ -193,6 +206,23 @@ def build(
     )
     if report.failed:
         ctx.exit(EXIT_PROBLEMS)
+
+
+def _stamp(workspace: Any) -> None:
+    """Give each offer's documents its version in git (none outside a repository)."""
+    from .history import Repo, revisions
+
+    repo = Repo.find(workspace.root)
+    if repo is None:
+        return
+    if repo.shallow:
+        click.echo(
+            "warning: a shallow clone: the documents carry no version "
+            "(run `git fetch --unshallow` for one)",
+            err=True,
+        )
+        return
+    workspace.revisions = revisions(workspace, repo)
 
 
 class _Progress:
@@ -320,6 +350,62 @@ def status(
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         click.echo(status_table(rows))
+
+
+@cli.command()
+@click.argument("offer")
+@click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
+@click.pass_context
+def history(ctx: click.Context, offer: str, as_json: bool) -> None:
+    """The commits that changed OFFER or what it is built from, newest first."""
+    from .past import changed_inputs, offer_history
+    from .report import history_rows, history_table
+
+    workspace = _load(ctx)
+    workspace.offer(offer)  # an unknown offer fails before git is asked
+    repo = _repo(workspace.root)
+    rows = history_rows(offer_history(repo, workspace, offer))
+    dirty = changed_inputs(repo, workspace, offer)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {"offer": offer, "uncommitted": dirty, "commits": rows},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    if dirty:
+        click.echo(f"uncommitted changes: {', '.join(dirty)}")
+    if not rows:
+        click.echo(f"{offer}: never committed")
+        return
+    click.echo(history_table(rows))
+
+
+def _stale_reviews(workspace: Any, today: Any) -> list[Any]:
+    """Reviews older than the last change of their offer (needs the workspace's history)."""
+    from .history import Repo
+    from .past import stale_reviews
+
+    repo = Repo.find(workspace.root)
+    if repo is None or not repo.has_commits:
+        return []
+    if repo.shallow:
+        click.echo("warning: a shallow clone: review dates not checked against history", err=True)
+        return []
+    return stale_reviews(repo, workspace, today)
+
+
+def _repo(root: Path) -> Any:
+    """The workspace's repository with its whole history, or a clear refusal."""
+    from .history import GitError, Repo
+
+    repo = Repo.find(root)
+    if repo is None:
+        raise GitError(f"{root} is not in a git repository: there is no history to read")
+    repo.require_history()
+    return repo
 
 
 @cli.command()

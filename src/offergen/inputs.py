@@ -34,7 +34,7 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _digest(value: Any) -> str:
+def digest(value: Any) -> str:
     text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
     return sha256(text.encode("utf-8"))
 
@@ -80,13 +80,14 @@ class InputHasher:
             "offer": self.file(workspace.root / OFFERS_DIR / f"{offer_id}.yaml"),
             "client": self.file(workspace.root / CLIENTS_DIR / f"{offer.client}.yaml"),
             "config": self.file(workspace.root / CONFIG_FILE),
-            "catalog": _digest(
+            "catalog": digest(
                 {"entries": entries, "convention": workspace.catalog.prices_include_vat}
             ),
-            "discounts": _digest(
+            "discounts": digest(
                 {"policy": book.policy.model_dump(mode="json"), "schemes": schemes}
             ),
-            "versions": _digest(renderer_versions()),
+            "versions": digest(renderer_versions()),
+            "revision": repr(workspace.revisions.get(offer_id)),
         }
 
     def template_inputs(self, offer_id: str, document: str) -> dict[str, str]:
@@ -98,7 +99,7 @@ class InputHasher:
         return {f"templates/{name}": self.file(templates / name) for name in names}
 
     def document_hash(self, offer_id: str, document: str, fmt: str) -> str:
-        return _digest(
+        return digest(
             {
                 "document": document,
                 "format": fmt,

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from .formatting import format_amount, format_date, format_number, format_percent
+from .past import HistoryRow
 from .pricing import PricedOffer, step_cuts
 from .workspace import CLOSED, Workspace
 
@@ -240,8 +241,12 @@ def status_table(rows: list[dict[str, Any]]) -> str:
         ]
         for r in rows
     ]
+    return table(header, body, right={4, 5, 7})
+
+
+def table(header: list[str], body: list[list[str]], right: set[int]) -> str:
+    """Columns padded to their widest cell, a rule under the header; `right` aligned right."""
     widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
-    right = {4, 5, 7}
     lines = [
         "  ".join(
             cell.rjust(w) if i in right else cell.ljust(w)
@@ -251,3 +256,45 @@ def status_table(rows: list[dict[str, Any]]) -> str:
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def history_rows(rows: list[HistoryRow]) -> list[dict[str, Any]]:
+    found = []
+    for row in rows:
+        gross = row.gross
+        found.append(
+            {
+                "commit": row.commit.sha,
+                "short": row.commit.short,
+                "date": row.commit.authored.isoformat(),
+                "author": row.commit.author,
+                "subject": row.commit.subject,
+                "changed": row.inputs,
+                "status": row.state.status,
+                "gross": format(gross[0], "f") if gross else None,
+                "currency": gross[1] if gross else None,
+                "problem": row.state.problem,
+            }
+        )
+    return found
+
+
+def history_table(rows: list[dict[str, Any]]) -> str:
+    header = ["commit", "date", "author", "subject", "status", "gross", ""]
+    body = [
+        [
+            r["short"],
+            r["date"][:10],
+            r["author"],
+            _clip(r["subject"], 48),
+            r["status"] or "?",
+            f"{format_amount(Decimal(r['gross']), 'en')} {r['currency']}" if r["gross"] else "-",
+            _clip(r["problem"] or "", 70),
+        ]
+        for r in rows
+    ]
+    return table(header, body, right={5})
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 CONTEXT_WORDS = 6
+REDLINE = "redline-"  # redlines carry both versions' words: not a pair to compare
 
 
 def pdf_pages(data: bytes) -> list[str]:
@@ -139,8 +140,10 @@ def _around(sequence: Sequence[str], index: int) -> str:
 
 
 def pairs(names: Iterable[str]) -> list[str]:
-    """Document stems that have both a .pdf and a .docx among `names`."""
+    """Document stems that have both a .pdf and a .docx among `names`, redlines apart."""
     found = set(names)
     return sorted(
-        name[:-4] for name in found if name.endswith(".pdf") and f"{name[:-4]}.docx" in found
+        name[:-4]
+        for name in found
+        if name.endswith(".pdf") and f"{name[:-4]}.docx" in found and not name.startswith(REDLINE)
     )

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from . import requisites
 from .clauses import LoadedLibrary, load_library
@@ -29,6 +29,9 @@ from .models import (
     parse,
 )
 from .pricing import PricedOffer, PricingRules, catalog_price, price_offer
+
+if TYPE_CHECKING:
+    from .history import Revision
 
 TEMPLATES_DIR = "templates"
 # The templates of the offergen checkout this package runs from (an editable install):
@@ -64,6 +67,8 @@ class Workspace:
     sources: dict[str, Document] = field(repr=False)
     discounts: Discounts = field(default_factory=Discounts)
     warnings: list[Problem] = field(default_factory=list)
+    # Each offer's version in git, when the documents should carry it (see history.py).
+    revisions: dict[str, Revision] = field(default_factory=dict)
     _priced: dict[str, PricedOffer] = field(default_factory=dict, repr=False)
     _libraries: dict[str, LoadedLibrary] = field(default_factory=dict, repr=False)
 

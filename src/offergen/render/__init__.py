@@ -4,7 +4,14 @@ Nothing here writes files: renderers return bytes and `write.py` puts them in pl
 """
 
 from .docx import render_docx
-from .pdf import render_pdf
+from .pdf import html_to_pdf, render_page, render_pdf
 from .templates import DocumentMeta, Templates
 
-__all__ = ["DocumentMeta", "Templates", "render_docx", "render_pdf"]
+__all__ = [
+    "DocumentMeta",
+    "Templates",
+    "html_to_pdf",
+    "render_docx",
+    "render_page",
+    "render_pdf",
+]

@@ -39,8 +39,9 @@ def _set_properties(template: DocxTemplate, meta: DocumentMeta) -> None:
     props.title, props.author, props.subject = meta.title, meta.author, meta.subject
     props.language, props.last_modified_by = meta.language, meta.author
     props.created, props.modified, props.last_printed = stamp, stamp, stamp
-    props.revision = 1
-    props.comments = props.keywords = props.category = ""
+    props.revision = meta.revision
+    props.keywords, props.version = meta.keywords, meta.version
+    props.comments = props.category = ""
 
 
 def normalize_zip(data: bytes, created: Any) -> bytes:

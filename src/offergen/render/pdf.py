@@ -135,7 +135,19 @@ def render_pdf(
     templates: Templates, name: str, context: dict[str, Any], meta: DocumentMeta
 ) -> bytes:
     """Render `name` (an HTML template) with `context` into the bytes of a PDF."""
-    html = render_html(templates, name, {**context, "meta": _meta_context(meta)})
+    return html_to_pdf(templates, name, render_page(templates, name, context, meta))
+
+
+def render_page(
+    templates: Templates, name: str, context: dict[str, Any], meta: DocumentMeta
+) -> str:
+    """The HTML a PDF is made from, its properties included."""
+    return render_html(templates, name, {**context, "meta": _meta_context(meta)})
+
+
+def html_to_pdf(templates: Templates, name: str, html: str) -> bytes:
+    """The bytes of a PDF of `html`, laid out with the templates' stylesheet and fonts;
+    `name` says which template it came from when something fails."""
     engine = _engine(templates)
     try:
         with _warnings_as_errors(name):
@@ -162,4 +174,5 @@ def _meta_context(meta: DocumentMeta) -> dict[str, str]:
         "subject": meta.subject,
         "language": meta.language,
         "created": meta.created.isoformat(),
+        "keywords": meta.keywords,
     }

@@ -29,6 +29,9 @@ class DocumentMeta:
     subject: str
     language: str
     created: date
+    keywords: str = ""  # the offer number and its version in git
+    version: str = ""  # "3 · 1a2b3c4" (DOCX cp:version)
+    revision: int = 1  # the version as a number (DOCX cp:revision)
 
 
 class ConfinedLoader(BaseLoader):

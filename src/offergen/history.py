@@ -1,0 +1,303 @@
+"""Turn the git history of a workspace into versions of offers and their past states.
+
+An offer's inputs are its own file, its client's card, the seller's configuration, the
+catalog, the discount schemes and everything under templates/. Its version is the number
+of commits that changed any of them; its stamp names the newest such commit, and says so
+when the working tree holds changes to them that are not committed yet.
+
+Only git's plumbing is used, always with `-z`, so names that are not ASCII pass through
+unquoted. A shallow clone is refused: its history is cut short and every version counted
+from it would be wrong.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import tarfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+
+from .errors import OffergenError
+from .workspace import (
+    CATALOG_FILE,
+    CLIENTS_DIR,
+    CONFIG_FILE,
+    DISCOUNTS_FILE,
+    OFFERS_DIR,
+    TEMPLATES_DIR,
+    Workspace,
+)
+
+SHORT = 7  # a fixed length: git's own abbreviation grows with the repository
+SHARED_INPUTS = (CONFIG_FILE, CATALOG_FILE, DISCOUNTS_FILE)
+_FIELDS = ("%H", "%an", "%aI", "%cI", "%s")
+
+
+class GitError(OffergenError):
+    """git refused, or the repository cannot answer what was asked."""
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    author: str
+    authored: datetime
+    committed: datetime
+    subject: str
+    paths: frozenset[str]  # changed files, relative to the workspace root
+
+    @property
+    def short(self) -> str:
+        return self.sha[:SHORT]
+
+
+@dataclass(frozen=True)
+class Revision:
+    """Which version of its inputs an offer's documents were built from."""
+
+    version: int  # commits that changed the inputs
+    commit: str | None  # short hash of the newest of them
+    dirty: bool  # built from a working tree with uncommitted changes to them
+
+    def text(self, locale: str) -> str:
+        """ "версия 3 · 1a2b3c4 + изменения": in offergen's words, not the templates', so
+        that templates of any age print it the same."""
+        version, changes = _WORDS[locale]
+        text = " · ".join([f"{version} {self.version}", *([self.commit] if self.commit else [])])
+        return f"{text} + {changes}" if self.dirty else text
+
+
+_WORDS = {"ru": ("версия", "изменения"), "en": ("version", "changes")}
+
+
+def input_paths(offer_id: str, client_id: str) -> tuple[str, ...]:
+    """The files (relative to the workspace) an offer is built from, templates apart."""
+    return (f"{OFFERS_DIR}/{offer_id}.yaml", f"{CLIENTS_DIR}/{client_id}.yaml", *SHARED_INPUTS)
+
+
+def is_input(path: str, files: Iterable[str]) -> bool:
+    return path.startswith(f"{TEMPLATES_DIR}/") or path in files
+
+
+@dataclass
+class Repo:
+    """The git repository a workspace lives in (the workspace may be a subfolder)."""
+
+    root: Path  # the workspace
+    toplevel: Path
+    prefix: str  # the workspace's folder inside the repository, "" or ending in "/"
+    shallow: bool
+    _logs: dict[str, list[Commit]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def find(cls, root: Path) -> Repo | None:
+        """The repository holding `root`, or None when it is not in one (or git is absent)."""
+        if shutil.which("git") is None:
+            return None
+        try:
+            out = _git(
+                root, "rev-parse", "--show-toplevel", "--show-prefix", "--is-shallow-repository"
+            )
+        except GitError:
+            return None
+        toplevel, prefix, shallow = out.decode("utf-8").split("\n")[:3]
+        return cls(root.resolve(), Path(toplevel), prefix, shallow == "true")
+
+    def git(self, *args: str) -> bytes:
+        return _git(self.root, *args)
+
+    def require_history(self) -> None:
+        if self.shallow:
+            raise GitError(
+                f"{self.toplevel} is a shallow clone: its history is cut short, so versions "
+                "and history would be wrong; run `git fetch --unshallow` first"
+            )
+
+    def resolve(self, rev: str) -> str:
+        """The full hash of the commit `rev` names."""
+        if rev.startswith("-"):
+            raise GitError(f"{rev!r} is not a revision")
+        try:
+            return (
+                self.git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
+            )
+        except GitError:
+            raise GitError(f"no commit {rev!r} in {self.toplevel}") from None
+
+    def log(self, rev: str | None = None) -> list[Commit]:
+        """Every commit reachable from `rev` (HEAD) that changed the workspace, newest first."""
+        self.require_history()
+        key = rev or "HEAD"
+        if key not in self._logs:
+            self._logs[key] = self._read_log(key)
+        return self._logs[key]
+
+    def _read_log(self, rev: str) -> list[Commit]:
+        if rev == "HEAD" and not self.has_commits:
+            return []
+        fmt = "%x1e" + "%x00".join(_FIELDS)
+        out = self.git(
+            "log",
+            "-z",
+            "--no-renames",
+            "--name-only",
+            f"--format={fmt}",
+            self.resolve(rev),
+            "--",
+            ".",
+        )
+        commits = []
+        for record in out.decode("utf-8", "surrogateescape").split("\x1e")[1:]:
+            sha, author, authored, committed, subject, *names = record.split("\x00")
+            paths = {self._relative(name.lstrip("\n")) for name in names if name.strip("\n")}
+            commits.append(
+                Commit(
+                    sha,
+                    author,
+                    datetime.fromisoformat(authored),
+                    datetime.fromisoformat(committed),
+                    subject,
+                    frozenset(p for p in paths if p is not None),
+                )
+            )
+        return commits
+
+    @cached_property
+    def has_commits(self) -> bool:
+        try:
+            self.git("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+        except GitError:
+            return False
+        return True
+
+    def changed(self) -> set[str]:
+        """Workspace files that differ from HEAD: modified, staged, new or deleted."""
+        out = self.git("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ".")
+        entries = out.decode("utf-8", "surrogateescape").split("\x00")
+        changed: set[str] = set()
+        index = 0
+        while index < len(entries):
+            entry = entries[index]
+            index += 1
+            if len(entry) < 4:
+                continue
+            for name in (entry[3:], *(entries[index : index + 1] if entry[0] in "RC" else ())):
+                relative = self._relative(name)
+                if relative is not None:
+                    changed.add(relative)
+            if entry[0] in "RC":
+                index += 1  # the rename's source follows its entry
+        return changed
+
+    def read_many(self, specs: Sequence[tuple[str, str]]) -> list[bytes | None]:
+        """Workspace files at commits, (sha, relative path) each, in one git process."""
+        if not specs:
+            return []
+        request = "".join(f"{sha}:{self.prefix}{path}\n" for sha, path in specs)
+        env = {**os.environ, "LC_ALL": "C"}
+        done = subprocess.run(
+            ["git", "cat-file", "--batch"],
+            cwd=self.root,
+            env=env,
+            input=request.encode("utf-8"),
+            capture_output=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise GitError(done.stderr.decode("utf-8", "replace").strip() or "git cat-file failed")
+        out, position = done.stdout, 0
+        found: list[bytes | None] = []
+        for _ in specs:
+            end = out.index(b"\n", position)
+            header = out[position:end].split(b" ")
+            position = end + 1
+            if len(header) != 3 or header[1] != b"blob":
+                found.append(None)  # missing, or a folder
+                if len(header) == 3:
+                    position += int(header[2]) + 1
+                continue
+            size = int(header[2])
+            found.append(out[position : position + size])
+            position += size + 1
+        return found
+
+    def export(self, sha: str, target: Path) -> Path:
+        """Write the workspace as committed in `sha` into `target`; return its root there."""
+        tree = f"{sha}:{self.prefix.rstrip('/')}" if self.prefix else sha
+        data = self.git("archive", "--format=tar", tree)
+        with tarfile.open(fileobj=io.BytesIO(data)) as archive:
+            if hasattr(tarfile, "data_filter"):  # Python 3.11.4 and later
+                archive.extractall(target, filter="data")
+            else:  # pragma: no cover - git writes no links leading outside
+                archive.extractall(target)
+        return target
+
+    def _relative(self, name: str) -> str | None:
+        return name[len(self.prefix) :] if name.startswith(self.prefix) else None
+
+
+def _git(cwd: Path, *args: str) -> bytes:
+    env = {**os.environ, "LC_ALL": "C", "GIT_PAGER": "cat", "GIT_OPTIONAL_LOCKS": "0"}
+    try:
+        done = subprocess.run(
+            ["git", "-c", "core.quotepath=off", "-c", "log.showSignature=false", *args],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            check=False,
+        )
+    except OSError as error:
+        raise GitError(f"cannot run git: {error}") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(message[-1] if message else f"git {args[0]} failed")
+    return done.stdout
+
+
+# --- versions -----------------------------------------------------------------------------
+
+
+class InputIndex:
+    """Which commits of a log changed which offer's inputs, for many offers at once."""
+
+    def __init__(self, commits: Sequence[Commit]) -> None:
+        self.commits = commits
+        self._by_path: dict[str, list[int]] = {}
+        for index, commit in enumerate(commits):
+            for path in commit.paths:
+                self._by_path.setdefault(path, []).append(index)
+        self._shared = {
+            i for i, c in enumerate(commits) if any(is_input(p, SHARED_INPUTS) for p in c.paths)
+        }
+
+    def offer_commits(self, offer_id: str, client_id: str) -> list[Commit]:
+        """The commits that changed the offer's inputs since it was first committed, newest
+        first; [] for an offer never committed."""
+        own, client = input_paths(offer_id, client_id)[:2]
+        if own not in self._by_path:
+            return []
+        created = max(self._by_path[own])
+        touching = self._shared | {*self._by_path[own], *self._by_path.get(client, ())}
+        return [self.commits[i] for i in sorted(touching) if i <= created]
+
+
+def revisions(workspace: Workspace, repo: Repo, rev: str | None = None) -> dict[str, Revision]:
+    """Each offer's version; from the working tree when `rev` is None, else as of `rev`."""
+    index = InputIndex(repo.log(rev))
+    changed = repo.changed() if rev is None else set()
+    found = {}
+    for offer_id, offer in workspace.offers.items():
+        commits = index.offer_commits(offer_id, offer.client)
+        files = input_paths(offer_id, offer.client)
+        found[offer_id] = Revision(
+            len(commits),
+            commits[0].short if commits else None,
+            not commits or any(is_input(path, files) for path in changed),
+        )
+    return found

@@ -1,0 +1,252 @@
+"""Turn commits into past states of one offer: its history, and its last change of substance.
+
+A past state is loaded from only the files that offer needs, as committed: the seller's
+configuration, the catalog, the discount schemes, the offer, its client and its clause
+library. The current rules judge it, so a commit that the current version of offergen
+refuses shows as such instead of stopping the history.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from .errors import OffergenError, Problem, ValidationFailed
+from .history import SHARED_INPUTS, Commit, InputIndex, Repo, input_paths, is_input
+from .inputs import InputHasher, digest
+from .load import load_document
+from .workspace import APPROVAL_REQUIRED, OFFERS_DIR, TEMPLATES_DIR, Workspace, load_workspace
+
+BOOKKEEPING = {"status", "review", "approval"}  # what a review itself changes
+CHUNK = 8  # past states loaded at a time while walking back
+
+
+@dataclass(frozen=True)
+class State:
+    """An offer as one commit left it: loaded, or the reason it could not be."""
+
+    workspace: Workspace | None
+    problem: str | None = None
+    status: str | None = None  # as the file says, even when it does not load
+    substance: str | None = None  # see substance(); None when it does not load
+
+
+def substance(workspace: Workspace, offer_id: str) -> str:
+    """A hash of what the offer's documents say, less the review's own bookkeeping: the
+    offer, its client, the seller, the catalog entries and schemes it uses, its clauses.
+    Taken from the loaded data, so that a past state's files need not outlive its loading."""
+    inputs = dict(InputHasher(workspace).offer_inputs(offer_id))
+    offer = workspace.offer(offer_id)
+    inputs["offer"] = digest(offer.model_dump(mode="json", exclude=BOOKKEEPING))
+    inputs["client"] = digest(workspace.clients[offer.client].model_dump(mode="json"))
+    inputs["config"] = digest(workspace.config.model_dump(mode="json"))
+    for volatile in ("versions", "revision"):
+        inputs.pop(volatile)
+    if offer.contract is not None:
+        library = workspace.clause_library(offer.contract.type).library
+        inputs["clauses"] = digest(library.model_dump(mode="json"))
+    return digest(inputs)
+
+
+def load_states(repo: Repo, shas: Sequence[str], offer_id: str) -> list[State]:
+    """The offer at each commit of `shas`, read in two batches from git."""
+    names = (f"{OFFERS_DIR}/{offer_id}.yaml", *SHARED_INPUTS)
+    blobs = iter(repo.read_many([(sha, name) for sha in shas for name in names]))
+    files = [{name: next(blobs) for name in names} for _ in shas]
+    extra = [
+        _dependencies(found[names[0]], f"{sha[:7]}:{names[0]}")
+        for sha, found in zip(shas, files, strict=True)
+    ]
+    more = iter(
+        repo.read_many(
+            [(sha, path) for sha, paths in zip(shas, extra, strict=True) for path in paths]
+        )
+    )
+    with tempfile.TemporaryDirectory(prefix="offergen-past-") as scratch:
+        states = []
+        for sha, found, paths in zip(shas, files, extra, strict=True):
+            found.update({path: next(more) for path in paths})
+            states.append(_load(Path(scratch) / sha, found, offer_id))
+    return states
+
+
+def _dependencies(offer_file: bytes | None, where: str) -> list[str]:
+    """The client card and clause library an offer file names, when it can be read."""
+    if offer_file is None:
+        return []
+    try:
+        data = load_document(offer_file, where).data
+    except ValidationFailed:
+        return []
+    if not isinstance(data, dict):
+        return []
+    paths = []
+    if isinstance(data.get("client"), str):
+        paths.append(input_paths(offer_id="", client_id=data["client"])[1])
+    contract = data.get("contract")
+    if isinstance(contract, dict) and isinstance(contract.get("type"), str):
+        paths.append(f"{TEMPLATES_DIR}/clauses/{contract['type']}.yaml")
+    return paths
+
+
+def _load(root: Path, files: dict[str, bytes | None], offer_id: str) -> State:
+    if files.get(f"{OFFERS_DIR}/{offer_id}.yaml") is None:
+        return State(None, "the offer does not exist here")
+    for path, data in files.items():
+        if data is not None:
+            (root / path).parent.mkdir(parents=True, exist_ok=True)
+            (root / path).write_bytes(data)
+    try:
+        workspace = load_workspace(root)
+        essence = substance(workspace, offer_id)  # while its files are still there
+    except ValidationFailed as failed:
+        first = failed.problems[0] if failed.problems else None
+        return State(None, f"invalid: {first}" if first else "invalid", _status(root, offer_id))
+    except OffergenError as error:
+        return State(None, f"invalid: {error}", _status(root, offer_id))
+    return State(workspace, None, workspace.offer(offer_id).status, essence)
+
+
+def _status(root: Path, offer_id: str) -> str | None:
+    relative = f"{OFFERS_DIR}/{offer_id}.yaml"
+    return _status_of((root / relative).read_bytes(), relative)
+
+
+def _status_of(offer_file: bytes | None, where: str) -> str | None:
+    if offer_file is None:
+        return None
+    try:
+        data = load_document(offer_file, where).data
+    except ValidationFailed:
+        return None
+    status = data.get("status", "draft") if isinstance(data, dict) else None
+    return status if isinstance(status, str) else None
+
+
+def offer_statuses(repo: Repo, shas: Sequence[str], offer_id: str) -> list[str | None]:
+    """The offer's status as each commit's file says (None: absent or unreadable)."""
+    relative = f"{OFFERS_DIR}/{offer_id}.yaml"
+    blobs = repo.read_many([(sha, relative) for sha in shas])
+    return [_status_of(blob, relative) for blob in blobs]
+
+
+# --- history ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    commit: Commit
+    inputs: list[str]  # which of the offer's inputs the commit changed
+    state: State
+    offer_id: str
+
+    @property
+    def gross(self) -> tuple[Decimal, str] | None:
+        workspace = self.state.workspace
+        if workspace is None:
+            return None
+        priced = workspace.price(self.offer_id)
+        return priced.totals.gross, priced.currency
+
+
+def offer_history(repo: Repo, workspace: Workspace, offer_id: str) -> list[HistoryRow]:
+    """Every commit that changed the offer or what it is built from, newest first."""
+    client = workspace.offer(offer_id).client
+    commits = InputIndex(repo.log()).offer_commits(offer_id, client)
+    files = input_paths(offer_id, client)
+    states = load_states(repo, [c.sha for c in commits], offer_id)
+    return [
+        HistoryRow(commit, sorted(p for p in commit.paths if is_input(p, files)), state, offer_id)
+        for commit, state in zip(commits, states, strict=True)
+    ]
+
+
+def changed_inputs(repo: Repo, workspace: Workspace, offer_id: str) -> list[str]:
+    """The offer's inputs with uncommitted changes in the working tree."""
+    files = input_paths(offer_id, workspace.offer(offer_id).client)
+    return sorted(path for path in repo.changed() if is_input(path, files))
+
+
+# --- the last change of substance ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """When an offer's documents last changed in substance, and by what."""
+
+    day: date
+    commit: Commit | None  # None: uncommitted changes in the working tree
+    files: list[str]
+
+    def __str__(self) -> str:
+        what = ", ".join(self.files)
+        if self.commit is None:
+            return f"uncommitted changes to {what}"
+        return f"{self.commit.short} on {self.day}: {what}"
+
+
+def last_change(repo: Repo, workspace: Workspace, offer_id: str, today: date) -> Change | None:
+    """The newest commit (or working-tree change) after which the offer's documents say
+    something else than before: what a review must postdate. Commits that only record a
+    review, an approval or a status do not count. None when the offer was never committed."""
+    client = workspace.offer(offer_id).client
+    files = input_paths(offer_id, client)
+    commits = InputIndex(repo.log()).offer_commits(offer_id, client)
+    if not commits:
+        return None
+    walk = _substances(repo, commits, offer_id)
+    newest = next(walk)
+    dirty = changed_inputs(repo, workspace, offer_id)
+    if dirty and newest != substance(workspace, offer_id):
+        return Change(today, None, dirty)
+    for commit in commits:
+        older = next(walk, _BEFORE)  # before the offer's first commit: nothing to compare
+        if older != newest:
+            changed = sorted(p for p in commit.paths if is_input(p, files))
+            return Change(commit.committed.date(), commit, changed)
+        newest = older
+    raise AssertionError("unreachable: the offer's first commit is a change")
+
+
+_BEFORE = "the offer did not exist"
+
+
+def _substances(repo: Repo, commits: Sequence[Commit], offer_id: str) -> Iterator[str | None]:
+    for start in range(0, len(commits), CHUNK):
+        chunk = [c.sha for c in commits[start : start + CHUNK]]
+        for state in load_states(repo, chunk, offer_id):
+            yield state.substance
+
+
+def stale_reviews(repo: Repo, workspace: Workspace, today: date) -> list[Problem]:
+    """Offers approved or later whose latest approving review of some role predates the
+    last change of substance: the review must cover what is being sent."""
+    problems = []
+    for offer_id, offer in sorted(workspace.offers.items()):
+        latest: dict[str, int] = {}
+        for index, review in enumerate(offer.review):
+            if review.verdict == "approved":
+                known = latest.get(review.role)
+                if known is None or offer.review[known].date <= review.date:
+                    latest[review.role] = index
+        if offer.status not in APPROVAL_REQUIRED or not latest:
+            continue
+        change = last_change(repo, workspace, offer_id, today)
+        if change is None:
+            continue
+        doc = workspace.sources[f"{OFFERS_DIR}/{offer_id}.yaml"]
+        for role, index in sorted(latest.items()):
+            review = offer.review[index]
+            if review.date < change.day:
+                problems.append(
+                    doc.problem(
+                        ("review", index, "date"),
+                        f"{role} approved on {review.date}, before the last change of what the "
+                        f"documents say ({change}); review again and date it",
+                    )
+                )
+    return problems

@@ -1,0 +1,387 @@
+"""Versions in git: history rows, builds of past commits, stamps, review dates, shallow clones.
+
+Every test builds its own repository from the example workspace, with commits on fixed
+dates by fixed authors, so that hashes of dates and rows can be asserted exactly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import docx
+import pytest
+from pypdf import PdfReader
+
+from offergen.workspace import load_workspace
+
+from .conftest import ROOT, copy_workspace, docx_text, pdf_text, run
+
+OFFER = "acme-2026-001"
+CONTRACT = "acme-2026-005"
+
+
+class Repo:
+    """A scratch git repository holding a workspace, committed on the dates asked."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.git("init", "-q", "-b", "main")
+
+    def git(self, *args: str, day: str = "2026-11-01") -> str:
+        stamp = f"{day}T10:00:00+03:00"
+        env = {
+            **os.environ,
+            "GIT_AUTHOR_NAME": "Пётр Петров",
+            "GIT_AUTHOR_EMAIL": "p.petrov@example.ru",
+            "GIT_COMMITTER_NAME": "Пётр Петров",
+            "GIT_COMMITTER_EMAIL": "p.petrov@example.ru",
+            "GIT_AUTHOR_DATE": stamp,
+            "GIT_COMMITTER_DATE": stamp,
+            "GIT_CONFIG_GLOBAL": "/dev/null",
+            "GIT_CONFIG_NOSYSTEM": "1",
+        }
+        done = subprocess.run(
+            ["git", *args], cwd=self.root, env=env, capture_output=True, text=True, check=True
+        )
+        return done.stdout.strip()
+
+    def edit(self, relative: str, old: str, new: str) -> None:
+        path = self.root / relative
+        text = path.read_text("utf-8")
+        assert old in text, f"{old!r} not in {relative}"
+        path.write_text(text.replace(old, new, 1), "utf-8")
+
+    def commit(self, message: str, day: str) -> str:
+        self.git("add", "-A", day=day)
+        self.git("commit", "-q", "-m", message, day=day)
+        return self.git("rev-parse", "HEAD")
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repo:
+    """The example workspace in a folder whose name is not ASCII, with .gitignore'd out/."""
+    root = copy_workspace(ROOT, tmp_path / "Коммерческие предложения")
+    (root / ".gitignore").write_text("out/\n", "utf-8")
+    made = Repo(root)
+    made.commit("Первая версия", "2026-11-01")
+    return made
+
+
+def gross(root: Path, offer_id: str) -> Decimal:
+    return load_workspace(root).price(offer_id).totals.gross
+
+
+def history_json(root: Path, offer_id: str) -> dict:
+    result = run("-C", root, "history", offer_id, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def negotiated(repo: Repo) -> tuple[Repo, list[str], list[Decimal]]:
+    """Four more commits of one offer: qty, sent, an unrelated client, a discount."""
+    shas, totals = [repo.git("rev-parse", "HEAD")], [gross(repo.root, OFFER)]
+    steps: list[tuple[str, str, Callable[[], None]]] = [
+        (
+            "Больше насосов",
+            "2026-11-02",
+            lambda: repo.edit(f"offers/{OFFER}.yaml", "qty: 4", "qty: 6"),
+        ),
+        (
+            "Отправлено клиенту",
+            "2026-11-03",
+            lambda: repo.edit(f"offers/{OFFER}.yaml", "status: draft", "status: sent"),
+        ),
+        (
+            "Другой клиент",
+            "2026-11-04",
+            lambda: repo.edit("clients/tula-water.yaml", "name:", "# note\nname:"),
+        ),
+        (
+            "Скидка 5 %",
+            "2026-11-05",
+            lambda: repo.edit(f"offers/{OFFER}.yaml", "discount: 3", "discount: 5"),
+        ),
+    ]
+    for message, day, change in steps:
+        change()
+        shas.append(repo.commit(message, day))
+        totals.append(gross(repo.root, OFFER))
+    return repo, shas, totals
+
+
+# --- history ------------------------------------------------------------------------------
+
+
+def test_history_lists_the_commits_of_the_offer_newest_first(negotiated) -> None:
+    repo, shas, totals = negotiated
+    rows = history_json(repo.root, OFFER)["commits"]
+    # The commit touching only another client is not this offer's history.
+    assert [row["commit"] for row in rows] == [shas[4], shas[2], shas[1], shas[0]]
+    assert [row["subject"] for row in rows] == [
+        "Скидка 5 %",
+        "Отправлено клиенту",
+        "Больше насосов",
+        "Первая версия",
+    ]
+    assert [row["status"] for row in rows] == ["sent", "sent", "draft", "draft"]
+    assert [Decimal(row["gross"]) for row in rows] == [totals[4], totals[2], totals[1], totals[0]]
+    assert len({totals[0], totals[1], totals[4]}) == 3  # each edit moved the total
+    assert rows[0]["author"] == "Пётр Петров"
+    assert rows[0]["date"] == "2026-11-05T10:00:00+03:00"
+    assert rows[0]["changed"] == [f"offers/{OFFER}.yaml"]
+    assert history_json(repo.root, OFFER)["uncommitted"] == []
+
+
+def test_history_table_shows_hash_date_author_subject_status_and_total(negotiated) -> None:
+    repo, shas, totals = negotiated
+    result = run("-C", repo.root, "history", OFFER)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["commit", "date", "author", "subject", "status", "gross"]
+    first = lines[2]
+    assert first.startswith(f"{shas[4][:7]}  2026-11-05  Пётр Петров  Скидка 5 %")
+    amount = f"{totals[4]:,.2f} RUB"
+    assert first.split("  ")[-1].strip() == amount or first.rstrip().endswith(amount)
+    assert " sent " in first
+
+
+def test_history_counts_the_client_and_shared_files_and_templates(repo: Repo) -> None:
+    repo.edit("clients/acme.yaml", "tier: gold", "tier: platinum")
+    repo.commit("Клиент повышен", "2026-11-02")
+    (repo.root / "templates" / "заметки юриста.txt").write_text("ок", "utf-8")
+    repo.commit("Заметки", "2026-11-03")
+    rows = history_json(repo.root, OFFER)["commits"]
+    assert [row["changed"] for row in rows[:2]] == [
+        ["templates/заметки юриста.txt"],
+        ["clients/acme.yaml"],
+    ]
+
+
+def test_history_says_what_is_uncommitted(repo: Repo) -> None:
+    repo.edit(f"offers/{OFFER}.yaml", "qty: 4", "qty: 5")
+    result = run("-C", repo.root, "history", OFFER)
+    assert result.stdout.splitlines()[0] == f"uncommitted changes: offers/{OFFER}.yaml"
+    assert history_json(repo.root, OFFER)["uncommitted"] == [f"offers/{OFFER}.yaml"]
+
+
+def test_history_shows_a_commit_the_current_rules_refuse(repo: Repo) -> None:
+    repo.edit(f"offers/{OFFER}.yaml", "qty: 4", "qty: 0")
+    bad = repo.commit("Ошибка", "2026-11-02")
+    repo.edit(f"offers/{OFFER}.yaml", "qty: 0", "qty: 4")
+    repo.commit("Исправлено", "2026-11-03")
+    rows = history_json(repo.root, OFFER)["commits"]
+    row = next(r for r in rows if r["commit"] == bad)
+    assert row["gross"] is None and row["status"] == "draft"
+    assert (
+        row["problem"]
+        == "invalid: offers/acme-2026-001.yaml:9:10: items[0].qty: must be greater than 0, got 0"
+    )
+
+
+def test_shallow_clone_is_refused(negotiated, tmp_path: Path) -> None:
+    repo, _, _ = negotiated
+    clone = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", repo.root.as_uri(), str(clone)], check=True
+    )
+    for args in (["history", OFFER], ["build", OFFER, "--rev", "HEAD"]):
+        result = run("-C", clone, *args)
+        assert result.exit_code == 1, args
+        assert "is a shallow clone" in result.stderr
+        assert "git fetch --unshallow" in result.stderr
+    built = run("-C", clone, "build", OFFER, "--format", "docx")
+    assert built.exit_code == 0 and "documents carry no version" in built.stderr
+
+
+def test_history_outside_git_is_a_clear_error(tmp_path: Path) -> None:
+    root = copy_workspace(ROOT, tmp_path / "ws")
+    result = run("-C", root, "history", OFFER)
+    assert result.exit_code == 1
+    assert "is not in a git repository" in result.stderr
+
+
+# --- versions and builds of past commits --------------------------------------------------
+
+
+def stamps(folder: Path, stem: str) -> tuple[str, str, str, str]:
+    """The version as the PDF's footer and keywords, and the DOCX's footer and version."""
+    pdf = folder / f"{stem}.pdf"
+    keywords = PdfReader(pdf).metadata["/Keywords"]
+    document = docx.Document(folder / f"{stem}.docx")
+    footer = document.sections[0].footer.paragraphs[0].text
+    return pdf_text(pdf), keywords, footer, document.core_properties.version
+
+
+def test_documents_carry_number_version_and_commit(negotiated) -> None:
+    repo, shas, _ = negotiated
+    assert run("-C", repo.root, "build", OFFER).exit_code == 0
+    text, keywords, footer, version = stamps(repo.root / "out" / OFFER, "proposal")
+    stamp = f"версия 4 · {shas[4][:7]}"  # four commits changed its inputs
+    assert keywords == f"КП-2026-0001, {stamp}"
+    assert version == stamp
+    assert footer.startswith(f"КП-2026-0001 · {stamp} · стр.")
+    assert f"КП-2026-0001 · {stamp}" in text
+    assert docx.Document(repo.root / "out" / OFFER / "proposal.docx").core_properties.revision == 4
+
+
+def test_a_dirty_tree_says_so_and_rebuilds_after_the_commit(negotiated) -> None:
+    repo, _, _ = negotiated
+    repo.edit(f"offers/{OFFER}.yaml", "qty: 6", "qty: 7")
+    assert run("-C", repo.root, "build", OFFER, "--format", "docx").exit_code == 0
+    folder = repo.root / "out" / OFFER
+    assert docx.Document(folder / "proposal.docx").core_properties.version.endswith(" + изменения")
+    sha = repo.commit("Семь насосов", "2026-11-06")
+    result = run("-C", repo.root, "build", OFFER, "--format", "docx")
+    assert "1 documents built" in result.stdout or "2 documents built" in result.stdout
+    assert (
+        docx.Document(folder / "proposal.docx").core_properties.version == f"версия 5 · {sha[:7]}"
+    )
+
+
+def test_an_english_offer_says_version_in_english(repo: Repo) -> None:
+    assert run("-C", repo.root, "build", "nordic-2026-003", "--format", "docx").exit_code == 0
+    version = docx.Document(
+        repo.root / "out" / "nordic-2026-003" / "proposal.docx"
+    ).core_properties.version
+    assert re.fullmatch(r"version 1 · [0-9a-f]{7}", version)
+
+
+def test_build_rev_equals_a_build_from_a_checkout(negotiated, tmp_path: Path) -> None:
+    repo, shas, totals = negotiated
+    repo.edit(f"offers/{OFFER}.yaml", "qty: 6", "qty: 9")  # the working tree must not matter
+    result = run("-C", repo.root, "build", OFFER, "--rev", shas[2])
+    assert result.exit_code == 0, result.output
+    built = repo.root / "out" / f"{OFFER}@{shas[2][:7]}"
+    checkout = tmp_path / "checkout"
+    subprocess.run(["git", "clone", "-q", repo.root.as_uri(), str(checkout)], check=True)
+    subprocess.run(["git", "checkout", "-q", shas[2]], cwd=checkout, check=True)
+    assert run("-C", checkout, "build", OFFER).exit_code == 0
+    names = sorted(
+        p.name for p in (checkout / "out" / OFFER).iterdir() if p.suffix in (".pdf", ".docx")
+    )
+    assert names == ["proposal.docx", "proposal.pdf"]
+    for name in names:
+        assert (built / name).read_bytes() == (checkout / "out" / OFFER / name).read_bytes(), name
+    _, keywords, _, _ = stamps(built, "proposal")
+    assert keywords == f"КП-2026-0001, версия 3 · {shas[2][:7]}"  # not dirty: read from git
+    assert f"{Decimal(totals[2]):,.2f}".replace(",", "\u00a0").replace(".", ",") in docx_text(
+        built / "proposal.docx"
+    )
+    assert (repo.root / "out" / OFFER).exists() is False  # the working tree's folder untouched
+
+
+def test_build_rev_of_an_unknown_revision(repo: Repo) -> None:
+    result = run("-C", repo.root, "build", OFFER, "--rev", "no-such-rev")
+    assert result.exit_code == 1
+    assert "no commit 'no-such-rev'" in result.stderr
+
+
+def test_build_rev_names_problems_of_the_past_commit(repo: Repo) -> None:
+    repo.edit(f"offers/{OFFER}.yaml", "qty: 4", "qty: 0")
+    sha = repo.commit("Ошибка", "2026-11-02")
+    result = run("-C", repo.root, "build", OFFER, "--rev", sha)
+    assert result.exit_code == 1
+    assert f"{sha[:7]}:offers/{OFFER}.yaml:9:10: items[0].qty" in result.stderr
+
+
+# --- reviews must postdate the last change ------------------------------------------------
+
+
+def approve(repo: Repo, review_day: str, commit_day: str) -> None:
+    """Record legal's approval of the contract offer, dated `review_day`."""
+    repo.edit(
+        f"offers/{CONTRACT}.yaml",
+        "date: 2026-12-03, verdict: approved",
+        f"date: {review_day}, verdict: approved",
+    )
+    repo.commit("Юрист согласовал", commit_day)
+
+
+def check(repo: Repo, today: str = "2026-11-20"):
+    return run("-C", repo.root, "check", "--today", today)
+
+
+def test_a_review_dated_before_a_later_change_is_refused(repo: Repo) -> None:
+    approve(repo, "2026-11-02", "2026-11-02")
+    assert check(repo).exit_code == 0
+    repo.edit(f"offers/{CONTRACT}.yaml", "qty: 6", "qty: 8")
+    sha = repo.commit("Восемь насосов", "2026-11-05")
+    result = check(repo)
+    assert result.exit_code == 1
+    assert (
+        f"offers/{CONTRACT}.yaml:24:53: review[0].date: legal approved on 2026-11-02, before the "
+        f"last change of what the documents say ({sha[:7]} on 2026-11-05: offers/{CONTRACT}.yaml); "
+        "review again and date it"
+    ) in result.stderr
+
+
+def test_a_later_review_covers_the_change(repo: Repo) -> None:
+    repo.edit(f"offers/{CONTRACT}.yaml", "qty: 6", "qty: 8")
+    repo.commit("Восемь насосов", "2026-11-05")
+    approve(repo, "2026-11-05", "2026-11-06")
+    assert check(repo).exit_code == 0
+
+
+def test_recording_a_status_or_a_review_is_not_a_change(repo: Repo) -> None:
+    approve(repo, "2026-11-02", "2026-11-04")  # committed two days after the review
+    repo.edit(f"offers/{CONTRACT}.yaml", "status: approved", "status: sent")
+    repo.commit("Отправлено", "2026-11-06")
+    assert check(repo).exit_code == 0
+
+
+def test_a_change_to_a_shared_input_counts_only_when_it_reaches_the_offer(repo: Repo) -> None:
+    approve(repo, "2026-11-02", "2026-11-02")
+    repo.edit("catalog.yaml", "price: 125000.00", "price: 126000.00")  # pump-cn100: in it
+    repo.commit("Новая цена насоса", "2026-11-07")
+    assert "before the last change" in check(repo).stderr
+    repo.git("reset", "-q", "--hard", "HEAD~1")
+    repo.edit("clients/tula-water.yaml", "name:", "# note\nname:")  # another client
+    repo.commit("Другой клиент", "2026-11-07")
+    assert check(repo).exit_code == 0
+
+
+def test_an_uncommitted_change_is_a_change_today(repo: Repo) -> None:
+    approve(repo, "2026-11-02", "2026-11-02")
+    repo.edit(f"offers/{CONTRACT}.yaml", "qty: 6", "qty: 8")
+    result = check(repo, today="2026-11-20")
+    assert result.exit_code == 1
+    assert f"(uncommitted changes to offers/{CONTRACT}.yaml)" in result.stderr
+    assert check(repo, today="2026-11-02").exit_code == 0  # reviewed the same day
+
+
+def test_drafts_are_not_judged_by_review_dates(repo: Repo) -> None:
+    approve(repo, "2026-11-02", "2026-11-02")
+    repo.edit(f"offers/{CONTRACT}.yaml", "status: approved", "status: review")
+    repo.edit(f"offers/{CONTRACT}.yaml", "qty: 6", "qty: 8")
+    repo.commit("На доработке", "2026-11-05")
+    assert check(repo).exit_code == 0
+
+
+def test_the_change_named_is_the_last_one_of_substance(repo: Repo) -> None:
+    approve(repo, "2026-11-04", "2026-11-04")
+    repo.edit(f"offers/{CONTRACT}.yaml", "qty: 6", "qty: 8")
+    sha = repo.commit("Восемь насосов", "2026-11-05")
+    repo.edit(f"offers/{CONTRACT}.yaml", "status: approved", "status: sent")
+    repo.commit("Отправлено", "2026-11-06")
+    result = check(repo)
+    assert f"({sha[:7]} on 2026-11-05: offers/{CONTRACT}.yaml)" in result.stderr
+
+
+def test_layout_and_unrelated_edits_are_not_changes_of_substance(repo: Repo) -> None:
+    approve(repo, "2026-11-02", "2026-11-02")
+    with open(repo.root / "templates" / "style.css", "a", encoding="utf-8") as css:
+        css.write("\n/* wider margins */\n")
+    repo.edit("offergen.yaml", "# The seller", "# Our company. The seller")
+    assert check(repo).exit_code == 0  # uncommitted
+    repo.commit("Поля и комментарий", "2026-11-08")
+    assert check(repo).exit_code == 0  # committed
+    repo.edit("templates/clauses/supply.yaml", "Поставщик", "Продавец")
+    result = check(repo)
+    assert "(uncommitted changes to templates/clauses/supply.yaml)" in result.stderr
