@@ -101,6 +101,29 @@ def check(ctx: click.Context, today: Any) -> None:
 
 
 @cli.command()
+@click.argument("offers", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as a JSON list.")
+@click.pass_context
+def review(ctx: click.Context, offers: tuple[str, ...], as_json: bool) -> None:
+    """Legal's checklist for OFFERS (every open offer by default); exit 1 on an error-level finding.
+
+    Clauses that deviate from the library, discounts without approval, payment terms
+    outside the policy and the client's credit, missing requisites, a validity shorter
+    than delivery, placeholders left in any text; each located, as error, warning or note.
+    """
+    from .review import review as review_offers
+    from .review import review_json, review_text
+
+    reviews = review_offers(_load(ctx, check_documents=True), offers)
+    if as_json:
+        click.echo(json.dumps(review_json(reviews), ensure_ascii=False, indent=2))
+    else:
+        click.echo(review_text(reviews))
+    if any(offer.count("error") for offer in reviews):
+        ctx.exit(EXIT_PROBLEMS)
+
+
+@cli.command()
 @click.argument("offer")
 @click.option("--json", "as_json", is_flag=True, help="Print lines, totals and trail as JSON.")
 @click.option("--explain", is_flag=True, help="Explain every discount step of every line.")

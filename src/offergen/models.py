@@ -200,11 +200,22 @@ class Defaults(Model):
     manager: Person
 
 
+class PaymentPolicy(Model):
+    """`policy:` of `offergen.yaml`: the payment terms an offer may give without an exception.
+
+    `offergen review` reports offers beyond them; nothing else depends on them.
+    """
+
+    max_deferral_days: Count | None = None  # calendar days to pay after delivery
+    min_prepayment_percent: Percent | None = None  # an offer without prepayment gives 0 %
+
+
 class Config(Model):
-    """`offergen.yaml`: who sells, and the defaults every offer starts from."""
+    """`offergen.yaml`: who sells, the defaults every offer starts from, the payment policy."""
 
     seller: Seller
     defaults: Defaults
+    policy: PaymentPolicy = PaymentPolicy()
 
 
 class CatalogItem(Model):
@@ -225,6 +236,15 @@ class Catalog(Model):
 
     prices_include_vat: Flag | None = None
     items: list[CatalogItem] = Field(min_length=1)
+
+
+class Reliability(Model):
+    """How far the seller trusts a client to pay: a rating, a credit limit, prepayment only."""
+
+    rating: Literal["A", "B", "C"] | None = None  # C: pays late or disputes; ask finance
+    credit_limit: Money | None = None  # the most the client may owe after delivery
+    currency: Currency | None = None  # of the credit limit; the workspace's by default
+    prepayment_required: Flag = False  # ship nothing that is not paid in full in advance
 
 
 class Client(Model):
@@ -248,6 +268,7 @@ class Client(Model):
     tier: Text | None = None
     needs: list[Text] = []
     turnover: dict[Annotated[int, Field(ge=1990, le=2100)], Money] = {}  # purchases per year
+    reliability: Reliability | None = None
 
 
 class OfferItem(Model):

@@ -22,6 +22,7 @@ from .load import load_document
 from .workspace import APPROVAL_REQUIRED, OFFERS_DIR, TEMPLATES_DIR, Workspace, load_workspace
 
 BOOKKEEPING = {"status", "review", "approval"}  # what a review itself changes
+UNPRINTED = {"policy", "reliability"}  # what legal and finance judge by, never printed
 CHUNK = 8  # past states loaded at a time while walking back
 
 
@@ -42,8 +43,9 @@ def substance(workspace: Workspace, offer_id: str) -> str:
     inputs = dict(InputHasher(workspace).offer_inputs(offer_id))
     offer = workspace.offer(offer_id)
     inputs["offer"] = digest(offer.model_dump(mode="json", exclude=BOOKKEEPING))
-    inputs["client"] = digest(workspace.clients[offer.client].model_dump(mode="json"))
-    inputs["config"] = digest(workspace.config.model_dump(mode="json"))
+    client = workspace.clients[offer.client]
+    inputs["client"] = digest(client.model_dump(mode="json", exclude=UNPRINTED))
+    inputs["config"] = digest(workspace.config.model_dump(mode="json", exclude=UNPRINTED))
     for volatile in ("versions", "revision"):
         inputs.pop(volatile)
     if offer.contract is not None:
