@@ -140,7 +140,11 @@ def _loop_table(
     return table
 
 
-def _new_document(letterhead: bool = True, footer: str = "number") -> Any:
+# A contract's pages name it, and the offer it came from with the offer's version.
+CONTRACT_FOOTER = "{{ heading }} · {{ offer_number }}"
+
+
+def _new_document(letterhead: bool = True, footer: str = "{{ number }}") -> Any:
     doc = Document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -153,7 +157,7 @@ def _new_document(letterhead: bool = True, footer: str = "number") -> Any:
 
     line = section.footer.paragraphs[0]
     line.add_run(
-        "{{ " + footer + " }}{% if revision %} · {{ revision }}{% endif %} · {{ labels.page }} "
+        footer + "{% if revision %} · {{ revision }}{% endif %} · {{ labels.page }} "
     ).font.size = Pt(8)
     _field(line, "PAGE")
     line.add_run(" {{ labels.page_of }} ").font.size = Pt(8)
@@ -390,7 +394,7 @@ def build_discount_scheme(target: Path) -> None:
 
 
 def build_contract(target: Path) -> None:
-    doc = _new_document(letterhead=False, footer="heading")
+    doc = _new_document(letterhead=False, footer=CONTRACT_FOOTER)
     _paragraph(
         doc,
         "{{ title }} {{ heading }}",
@@ -444,7 +448,7 @@ def build_contract(target: Path) -> None:
 
 
 def build_disagreements(target: Path) -> None:
-    doc = _new_document(letterhead=False, footer="heading")
+    doc = _new_document(letterhead=False, footer=CONTRACT_FOOTER)
     _paragraph(
         doc, "{{ title }}", bold=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0
     )

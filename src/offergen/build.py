@@ -108,6 +108,7 @@ def prepare(
     labels = templates.labels(locale)
     context, meta = kind.context(workspace, offer_id, labels)
     context["watermark"] = watermark(workspace, offer_id, labels)
+    context["offer_number"] = workspace.offer(offer_id).number
     revision = workspace.revisions.get(offer_id)
     context["revision"] = ""
     if revision is not None:
