@@ -81,7 +81,14 @@ class InputHasher:
             "client": self.file(workspace.root / CLIENTS_DIR / f"{offer.client}.yaml"),
             "config": self.file(workspace.root / CONFIG_FILE),
             "catalog": digest(
-                {"entries": entries, "convention": workspace.catalog.prices_include_vat}
+                {
+                    "entries": entries,
+                    "convention": workspace.catalog.prices_include_vat,
+                    "categories": {
+                        code: name.model_dump(mode="json")
+                        for code, name in workspace.catalog.categories.items()
+                    },
+                }
             ),
             "discounts": digest(
                 {"policy": book.policy.model_dump(mode="json"), "schemes": schemes}

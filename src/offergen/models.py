@@ -235,6 +235,7 @@ class Catalog(Model):
     """`catalog.yaml`: the price list, in the workspace currency."""
 
     prices_include_vat: Flag | None = None
+    categories: dict[Text, Localized] = {}  # category code: its name as documents print it
     items: list[CatalogItem] = Field(min_length=1)
 
 

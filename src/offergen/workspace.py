@@ -336,6 +336,17 @@ def _check_catalog(doc: Document, catalog: Catalog, problems: list[Problem]) -> 
             )
         else:
             seen[item.sku] = index
+        named = catalog.categories
+        if named and item.category is not None and item.category not in named:
+            close = difflib.get_close_matches(item.category, list(named), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            problems.append(
+                doc.problem(
+                    ("items", index, "category"),
+                    f"{item.category!r} is not one of the categories: named in this file "
+                    f"({', '.join(named)}){hint}",
+                )
+            )
 
 
 def _check_offer(workspace: Workspace, offer_id: str, problems: list[Problem]) -> None:

@@ -116,7 +116,10 @@ def _covers(scheme: Scheme, catalog: Catalog, text: Text) -> str:
         return text("scheme_covers_all")
     names = {item.sku: text.local(item.name) for item in catalog.items}
     parts = [names.get(sku, sku) for sku in scheme.applies_to.skus]
-    parts += list(scheme.applies_to.categories)
+    parts += [
+        text.local(catalog.categories[code]) if code in catalog.categories else code
+        for code in scheme.applies_to.categories
+    ]
     return ", ".join(parts)
 
 
