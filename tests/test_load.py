@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from offergen.errors import ValidationFailed
-from offergen.load import MAX_FILE_BYTES, Document, format_loc, load_document
+from offergen.load import (
+    MAX_FILE_BYTES,
+    Document,
+    _convert,
+    _fast_node,
+    _slow_node,
+    format_loc,
+    load_document,
+)
 
 D = Decimal
 PATH = "offers/acme.yaml"
@@ -373,3 +382,59 @@ def test_the_column_of_a_nul_byte() -> None:
     assert problems_of(b"a: 1\nb: x\x00y\n") == [
         f"{PATH}:2:5: not UTF-8 text (NUL byte); save the file as UTF-8"
     ]
+
+
+# --------------------------------------------------------------------------- libyaml
+
+
+def _yaml_files() -> list[Path]:
+    root = Path(__file__).resolve().parent.parent
+    found = [*root.glob("*.yaml"), *root.glob("clients/*.yaml"), *root.glob("offers/*.yaml")]
+    found += [*root.glob("templates/**/*.yaml"), *root.glob("tests/data/**/*.yaml")]
+    return sorted(found)
+
+
+TRICKY = [
+    "a: Привет\nb: [Привет, x, 'y', \"z\"]\nc: {д: 1, e: 2.50}\n",
+    "text: |\n  строка один\n  строка два\nfolded: >-\n  один\n  два\nempty:\nnull: ~\n",
+    "# comment\nitems:\n  - {sku: a, qty: 1}   # trailing\n  -   sku: b\n      qty: 0.125\n",
+    "k: 'it''s'\nq: \"\\u00a0nbsp\"\nnum: -12.5\nbig: 12345678901234567890.01\n",
+    "date: 2026-11-28\nyes: NO\nflag: true\nplain: a: b\n",
+]
+
+
+@pytest.mark.parametrize("path", _yaml_files(), ids=lambda p: p.name)
+def test_libyaml_and_the_pure_python_loader_agree_on_every_file(path: Path) -> None:
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        pytest.skip("not UTF-8: refused before any parser sees it")
+    _same_reading(text)
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_libyaml_and_the_pure_python_loader_agree_on_tricky_text(text: str) -> None:
+    _same_reading(text)
+
+
+def _same_reading(text: str) -> None:
+    read, fast = _fast_node(text)
+    try:
+        slow = _slow_node(text, PATH)
+    except ValidationFailed:
+        assert not read  # what the strict loader refuses, libyaml must not let through
+        return
+    if not read:
+        return  # tabs and the like: the strict loader alone reads them
+    docs = []
+    for node in (fast, slow):
+        doc = Document(PATH, None)
+        problems: list[Any] = []
+        doc.data = _convert(node, (), doc, problems) if node is not None else None
+        docs.append((doc.data, doc.values, doc.keys, [str(p) for p in problems]))
+    assert docs[0] == docs[1]
+
+
+def test_a_file_libyaml_refuses_gets_the_strict_loaders_message() -> None:
+    assert _fast_node("a: [1, 2\n") == (False, None)
+    assert problems_of(b"a: [1, 2\n")[0].startswith("offers/acme.yaml:2:1: invalid YAML:")
