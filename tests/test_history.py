@@ -191,7 +191,7 @@ def test_shallow_clone_is_refused(negotiated, tmp_path: Path) -> None:
     subprocess.run(
         ["git", "clone", "-q", "--depth", "1", repo.root.as_uri(), str(clone)], check=True
     )
-    for args in (["history", OFFER], ["build", OFFER, "--rev", "HEAD"]):
+    for args in (["history", OFFER], ["build", OFFER, "--rev", "HEAD"], ["diff", OFFER]):
         result = run("-C", clone, *args)
         assert result.exit_code == 1, args
         assert "is a shallow clone" in result.stderr
@@ -385,3 +385,143 @@ def test_layout_and_unrelated_edits_are_not_changes_of_substance(repo: Repo) -> 
     repo.edit("templates/clauses/supply.yaml", "Поставщик", "Продавец")
     result = check(repo)
     assert "(uncommitted changes to templates/clauses/supply.yaml)" in result.stderr
+
+
+# --- redlines -----------------------------------------------------------------------------
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def marks(path: Path, tag: str) -> list[tuple[str, str, str]]:
+    """(text, author, date) of every w:ins or w:del in a DOCX body."""
+    body = docx.Document(path).element.body
+    text_tag = W + ("t" if tag == "ins" else "delText")
+    return [
+        (
+            "".join(t.text or "" for t in mark.iter(text_tag)),
+            mark.get(W + "author"),
+            mark.get(W + "date"),
+        )
+        for mark in body.iter(W + tag)
+        if any(True for _ in mark.iter(text_tag))
+    ]
+
+
+def sent_then_changed(repo: Repo) -> tuple[str, str]:
+    """The contract offer sent, then renegotiated in a commit: 8 pumps, 21 days."""
+    repo.edit(f"offers/{CONTRACT}.yaml", "status: approved", "status: sent")
+    sent = repo.commit("Отправлено клиенту", "2026-11-03")
+    repo.edit(f"offers/{CONTRACT}.yaml", "status: sent", "status: review")
+    repo.edit(f"offers/{CONTRACT}.yaml", "qty: 6", "qty: 8")
+    repo.edit(f"offers/{CONTRACT}.yaml", "delivery_days: 14", "delivery_days: 21")
+    changed = repo.commit("Клиент просит 8 насосов", "2026-11-05")
+    return sent, changed
+
+
+def test_diff_redlines_each_changed_document_against_the_sent_version(repo: Repo) -> None:
+    sent, _ = sent_then_changed(repo)
+    result = run("-C", repo.root, "diff", CONTRACT)  # the working tree is the commit
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"{CONTRACT}: {sent[:7]} (the last commit where it was sent) → working tree"
+    old_total, new_total = "943\u00a0054,32\u00a0₽", "1\u00a0156\u00a0793,40\u00a0₽"
+    assert lines[1:8] == [
+        "  status: sent → review",
+        "  items[0].qty: 6 → 8",
+        "  terms.delivery_days: 14 → 21",
+        "  clause 3.2 (payment.total): changed",
+        "  clause 4.1 (delivery.term): changed",
+        "  discount: 12,1\u00a0% → 12,55\u00a0%",
+        f"  gross: {old_total} → {new_total}",
+    ]
+    folder = repo.root / "out" / CONTRACT
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "redline-contract.docx",
+        "redline-contract.pdf",
+        "redline-discount-scheme.docx",
+        "redline-discount-scheme.pdf",
+        "redline-proposal.docx",
+        "redline-proposal.pdf",
+    ]
+    assert "same text: disagreements" in result.stdout
+    inserted = marks(folder / "redline-contract.docx", "ins")
+    deleted = marks(folder / "redline-contract.docx", "del")
+    assert ("21 календарного дня", "Пётр Петров", "2026-11-05T07:00:00Z") in inserted
+    assert ("14 календарных дней", "Пётр Петров", "2026-11-05T07:00:00Z") in deleted
+    assert ("8", "Пётр Петров", "2026-11-05T07:00:00Z") in marks(
+        folder / "redline-proposal.docx", "ins"
+    )
+    assert ("6", "Пётр Петров", "2026-11-05T07:00:00Z") in marks(
+        folder / "redline-proposal.docx", "del"
+    )
+    words = pdf_text(folder / "redline-contract.pdf").replace("\n", " ")
+    assert "14 календарных дней" in words and "21 календарного дня" in words
+    proposal = pdf_text(folder / "redline-proposal.pdf")
+    assert old_total[:-2] in proposal and new_total[:-2] in proposal  # "₽" is common to both
+
+
+def test_diff_of_the_working_tree_is_signed_by_the_user(repo: Repo) -> None:
+    repo.git("config", "user.name", "Ольга Белова")
+    repo.edit(f"offers/{OFFER}.yaml", "delivery_days: 21", "delivery_days: 30")
+    result = run("-C", repo.root, "diff", OFFER)
+    assert result.exit_code == 0, result.output
+    head = repo.git("rev-parse", "--short=7", "HEAD")
+    assert f"{OFFER}: {head} (the previous commit (it was never sent or approved))" in result.stdout
+    inserted = marks(repo.root / "out" / OFFER / "redline-proposal.docx", "ins")
+    assert [(text, author) for text, author, _ in inserted] == [
+        ("30\u00a0календарных дней", "Ольга Белова")
+    ]
+
+
+def test_diff_between_two_commits_and_back(repo: Repo) -> None:
+    sent, changed = sent_then_changed(repo)
+    result = run("-C", repo.root, "diff", CONTRACT, changed, sent)
+    assert result.exit_code == 0, result.output
+    assert "  items[0].qty: 8 → 6" in result.stdout
+    deleted = marks(repo.root / "out" / CONTRACT / "redline-contract.docx", "del")
+    assert ("21 календарного дня", "Пётр Петров", "2026-11-03T07:00:00Z") in deleted
+
+
+def test_diff_falls_back_to_the_previous_commit_and_clears_old_redlines(repo: Repo) -> None:
+    repo.edit(f"offers/{OFFER}.yaml", "qty: 4", "qty: 5")
+    first = repo.commit("Пять насосов", "2026-11-02")
+    repo.edit(f"offers/{OFFER}.yaml", "delivery_days: 21", "delivery_days: 30")
+    repo.commit("Срок 30 дней", "2026-11-03")
+    result = run("-C", repo.root, "diff", OFFER)
+    assert f"{first[:7]} (the previous commit (it was never sent or approved))" in result.stdout
+    assert result.stdout.splitlines()[1:][:1] == ["  terms.delivery_days: 21 → 30"]
+    folder = repo.root / "out" / OFFER
+    assert (folder / "redline-proposal.docx").exists()
+    again = run("-C", repo.root, "diff", OFFER, "HEAD", "HEAD")
+    assert "no change in the data" in again.stdout and "same text: proposal" in again.stdout
+    assert not (folder / "redline-proposal.docx").exists()  # a redline no longer true is gone
+
+
+def test_diff_without_an_earlier_version(repo: Repo) -> None:
+    result = run("-C", repo.root, "diff", OFFER)
+    assert result.exit_code == 1
+    assert f"{OFFER} has no earlier version in git to compare with" in result.stderr
+
+
+def test_verify_leaves_redlines_alone(repo: Repo) -> None:
+    sent_then_changed(repo)
+    assert run("-C", repo.root, "build", CONTRACT).exit_code == 0
+    assert run("-C", repo.root, "diff", CONTRACT).exit_code == 0
+    result = run("-C", repo.root, "verify", CONTRACT)
+    assert result.exit_code == 0, result.output
+    assert "redline" not in result.output
+
+
+def test_policy_and_reliability_are_not_what_the_documents_say(repo: Repo) -> None:
+    approve(repo, "2026-11-02", "2026-11-02")
+    repo.edit("offergen.yaml", "max_deferral_days: 30", "max_deferral_days: 45")
+    repo.edit(
+        "clients/acme.yaml", "rating: A, credit_limit: 1500000", "rating: B, credit_limit: 900000"
+    )
+    repo.commit("Политика и надёжность", "2026-11-09")
+    assert check(repo).exit_code == 0
+    repo.edit(
+        "clients/acme.yaml", "Смирнов Алексей Викторович", "Смирнов Алексей Викторович-Иванов"
+    )
+    repo.commit("Подписант", "2026-11-10")
+    assert "2026-11-10: clients/acme.yaml" in check(repo).stderr

@@ -43,6 +43,14 @@ class _Cli(click.Group):
             ctx.exit(EXIT_INTERNAL)
 
 
+_OUT = click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: out/ in the workspace).",
+)
+
+
 @click.group(cls=_Cli)
 @click.option(
     "-C",
@@ -153,12 +161,7 @@ def price(ctx: click.Context, offer: str, as_json: bool, explain: bool) -> None:
     multiple=True,
     help="Only this format (repeatable); both by default.",
 )
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder (default: out/ in the workspace).",
-)
+@_OUT
 @click.option(
     "-j",
     "--jobs",
@@ -285,12 +288,7 @@ class _Progress:
 
 @cli.command()
 @click.argument("offers", nargs=-1)
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder (default: out/ in the workspace).",
-)
+@_OUT
 @click.pass_context
 def verify(ctx: click.Context, offers: tuple[str, ...], out_dir: Path | None) -> None:
     """Prove each built PDF and DOCX pair carries the same words, in the same order."""
@@ -404,6 +402,39 @@ def history(ctx: click.Context, offer: str, as_json: bool) -> None:
         click.echo(f"{offer}: never committed")
         return
     click.echo(history_table(rows))
+
+
+@cli.command("diff")
+@click.argument("offer")
+@click.argument("rev_old", required=False, metavar="[REV_A]")
+@click.argument("rev_new", required=False, metavar="[REV_B]")
+@_OUT
+@click.pass_context
+def diff_command(
+    ctx: click.Context, offer: str, rev_old: str | None, rev_new: str | None, out_dir: Path | None
+) -> None:
+    """Redline what changed in OFFER's documents between REV_A and REV_B.
+
+    REV_A defaults to the last commit where the offer was sent (else approved, else the
+    previous one); REV_B to the working tree. Writes out/<offer>/redline-<document>.docx
+    with Word's tracked changes and .pdf with the changes marked.
+    """
+    from .diff import diff
+
+    repo = _repo(ctx.obj)
+    report = diff(ctx.obj, repo, offer, rev_old, rev_new, out_dir)
+    click.echo(f"{offer}: {report.old.name} ({report.why}) → {report.new.name}")
+    for line in report.changes or ["no change in the data"]:
+        click.echo(f"  {line}")
+    for path in report.written:
+        click.echo(f"wrote {_shown(path, Path.cwd())}")
+    for label, names in (
+        ("same text", report.unchanged),
+        ("new documents (nothing to compare)", report.added),
+        ("documents no longer made", report.dropped),
+    ):
+        if names:
+            click.echo(f"{label}: {', '.join(names)}")
 
 
 def _stale_reviews(workspace: Any, today: Any) -> list[Any]:

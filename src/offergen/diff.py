@@ -1,0 +1,299 @@
+"""Turn two versions of an offer into redlines and a summary of what changed in its data.
+
+Each side is a whole workspace: the working tree, or the tree of a commit read from git.
+Both sides render with their own templates and data, then every document whose text
+differs gets a DOCX with Word's tracked changes and a PDF with the changes marked.
+"""
+
+from __future__ import annotations
+
+import getpass
+import tempfile
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .build import OUT_DIR, locked, prepare
+from .documents import documents_for
+from .documents.contract import contract_sections
+from .documents.text import Text
+from .errors import OffergenError, ValidationFailed
+from .formatting import format_money, format_percent
+from .history import SHORT, InputIndex, Repo, revisions
+from .load import Loc, format_loc
+from .past import changed_inputs, offer_statuses
+from .redline import redline_docx, redline_html
+from .render import Templates, html_to_pdf, render_docx, render_page
+from .verify import REDLINE
+from .workspace import CATALOG_FILE, CLIENTS_DIR, CONFIG_FILE, OFFERS_DIR, Workspace, load_workspace
+from .write import output_path, write_atomic
+
+PREFERRED_BASES = ("sent", "approved")  # the version the client saw, else the one approved
+
+
+@dataclass
+class Side:
+    """One version of the workspace: "working tree" or a commit."""
+
+    name: str
+    workspace: Workspace
+    commit: str | None = None
+    author: str = ""
+    when: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
+
+
+@dataclass
+class DiffReport:
+    old: Side
+    new: Side
+    why: str  # how the old side was chosen
+    changes: list[str]
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)  # documents only the new side has
+    dropped: list[str] = field(default_factory=list)  # documents only the old side has
+
+
+class NothingToCompare(OffergenError):
+    """The offer has no earlier version."""
+
+
+def diff(
+    root: Path,
+    repo: Repo,
+    offer_id: str,
+    rev_old: str | None = None,
+    rev_new: str | None = None,
+    out_dir: Path | None = None,
+) -> DiffReport:
+    """Redline every document of `offer_id` that differs between two versions."""
+    with ExitStack() as stack:
+        new = _side(stack, repo, root, offer_id, rev_new)
+        if rev_old is None:
+            rev_old, why = default_base(repo, new, offer_id)
+        else:
+            why = "as asked"
+        old = _side(stack, repo, root, offer_id, rev_old)
+        report = DiffReport(old, new, why, data_changes(old.workspace, new.workspace, offer_id))
+        target = (out_dir or root / OUT_DIR).resolve()
+        target.mkdir(parents=True, exist_ok=True)
+        files = dict(_redlines(old, new, offer_id, report))
+        with locked(target, 600.0):
+            folder = target / offer_id
+            for stale in folder.glob(f"{REDLINE}*") if folder.is_dir() else ():
+                stale.unlink()
+            for name, data in files.items():
+                path = output_path(target, offer_id, name)
+                write_atomic(path, data)
+                report.written.append(path)
+    return report
+
+
+def _side(stack: ExitStack, repo: Repo, root: Path, offer_id: str, rev: str | None) -> Side:
+    if rev is None:
+        workspace = load_workspace(root)
+        workspace.offer(offer_id)
+        workspace.revisions = revisions(workspace, repo)
+        if changed_inputs(repo, workspace, offer_id):
+            return Side("working tree", workspace, author=_user(repo))
+        # A clean tree is its newest commit: the changes are that commit's author's.
+        client = workspace.offer(offer_id).client
+        newest = InputIndex(repo.log()).offer_commits(offer_id, client)[:1]
+        if not newest:
+            return Side("working tree", workspace, author=_user(repo))
+        return Side("working tree", workspace, None, newest[0].author, newest[0].committed)
+    sha = repo.resolve(rev)
+    scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="offergen-diff-")))
+    try:
+        workspace = load_workspace(repo.export(sha, scratch))
+    except ValidationFailed as failed:
+        raise OffergenError(
+            f"the workspace at {sha[:SHORT]} does not load: {failed.problems[0]}"
+        ) from None
+    workspace.offer(offer_id)
+    workspace.revisions = revisions(workspace, repo, sha)
+    commit = next((c for c in repo.log(sha) if c.sha == sha), None)
+    if commit is None:  # a commit that changed nothing in the workspace
+        return Side(sha[:SHORT], workspace, sha, author=_user(repo))
+    return Side(sha[:SHORT], workspace, sha, commit.author, commit.committed)
+
+
+def _user(repo: Repo) -> str:
+    try:
+        return repo.git("config", "user.name").decode("utf-8").strip() or getpass.getuser()
+    except OffergenError:
+        return getpass.getuser()
+
+
+def default_base(repo: Repo, new: Side, offer_id: str) -> tuple[str, str]:
+    """The last commit before `new` where the offer was sent, else approved, else the
+    commit before `new`: with the reason."""
+    client = new.workspace.offer(offer_id).client
+    commits = InputIndex(repo.log(new.commit)).offer_commits(offer_id, client)
+    if new.commit is not None or not changed_inputs(repo, new.workspace, offer_id):
+        commits = commits[1:]  # the newest commit is `new` itself
+    if not commits:
+        raise NothingToCompare(f"{offer_id} has no earlier version in git to compare with")
+    statuses = offer_statuses(repo, [c.sha for c in commits], offer_id)
+    for wanted in PREFERRED_BASES:
+        for commit, status in zip(commits, statuses, strict=True):
+            if status == wanted:
+                return commit.sha, f"the last commit where it was {wanted}"
+    return commits[0].sha, "the previous commit (it was never sent or approved)"
+
+
+def _redlines(
+    old: Side, new: Side, offer_id: str, report: DiffReport
+) -> Iterator[tuple[str, bytes]]:
+    old_kinds = {k.name: k for k in documents_for(old.workspace, offer_id)}
+    new_kinds = documents_for(new.workspace, offer_id)
+    report.dropped = [name for name in old_kinds if name not in {k.name for k in new_kinds}]
+    templates = Templates(old.workspace.templates_dir), Templates(new.workspace.templates_dir)
+    for kind in new_kinds:
+        if kind.name not in old_kinds:
+            report.added.append(kind.name)
+            continue
+        _, before, meta_before = prepare(old.workspace, templates[0], offer_id, kind.name)
+        _, after, meta_after = prepare(new.workspace, templates[1], offer_id, kind.name)
+        docx = redline_docx(
+            render_docx(templates[0], kind.template("docx"), before, meta_before),
+            render_docx(templates[1], kind.template("docx"), after, meta_after),
+            author=new.author,
+            date=new.when,
+        )
+        if docx is None:  # the body says the same; at most the footer's version moved
+            report.unchanged.append(kind.name)
+            continue
+        yield f"{REDLINE}{kind.file_stem}.docx", docx
+        page = redline_html(
+            render_page(templates[0], kind.template("pdf"), before, meta_before),
+            render_page(templates[1], kind.template("pdf"), after, meta_after),
+        ) or render_page(templates[1], kind.template("pdf"), after, meta_after)
+        yield (
+            f"{REDLINE}{kind.file_stem}.pdf",
+            html_to_pdf(templates[1], kind.template("pdf"), page),
+        )
+
+
+# --- what changed in the data -------------------------------------------------------------
+
+
+def data_changes(old: Workspace, new: Workspace, offer_id: str) -> list[str]:
+    """ "items[2].qty: 4 → 6", "clause 5.2 (payment.deferral): changed", "gross: … → …"."""
+    lines = list(
+        _changes(
+            _data(old, f"{OFFERS_DIR}/{offer_id}.yaml"), _data(new, f"{OFFERS_DIR}/{offer_id}.yaml")
+        )
+    )
+    client_old, client_new = old.offer(offer_id).client, new.offer(offer_id).client
+    lines += _changes(
+        _data(old, f"{CLIENTS_DIR}/{client_old}.yaml"),
+        _data(new, f"{CLIENTS_DIR}/{client_new}.yaml"),
+        ("client",),
+    )
+    skus = [i.sku for i in new.offer(offer_id).items if i.sku] + [
+        i.sku for i in old.offer(offer_id).items if i.sku
+    ]
+    for sku in dict.fromkeys(skus):
+        lines += _changes(_entry(old, sku), _entry(new, sku), (f"catalog[{sku}]",))
+    lines += _changes(_data(old, CONFIG_FILE), _data(new, CONFIG_FILE), ("offergen.yaml",))
+    lines += _clause_changes(old, new, offer_id)
+    lines += _total_changes(old, new, offer_id)
+    return lines
+
+
+def _data(workspace: Workspace, relative: str) -> Any:
+    source = workspace.sources.get(relative)
+    return source.data if source is not None else None
+
+
+def _entry(workspace: Workspace, sku: str) -> Any:
+    items = (_data(workspace, CATALOG_FILE) or {}).get("items", [])
+    return next((i for i in items if isinstance(i, dict) and i.get("sku") == sku), None)
+
+
+def _changes(old: Any, new: Any, loc: Loc = ()) -> Iterator[str]:
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in [*old, *(k for k in new if k not in old)]:
+            yield from _changes(old.get(key, _ABSENT), new.get(key, _ABSENT), (*loc, key))
+    elif isinstance(old, list) and isinstance(new, list):
+        for index in range(max(len(old), len(new))):
+            yield from _changes(
+                old[index] if index < len(old) else _ABSENT,
+                new[index] if index < len(new) else _ABSENT,
+                (*loc, index),
+            )
+    elif old != new or type(old) is not type(new):
+        yield f"{format_loc(loc)}: {_shown(old)} → {_shown(new)}"
+
+
+class _Absent:
+    def __repr__(self) -> str:
+        return "(none)"
+
+
+_ABSENT = _Absent()
+
+
+def _shown(value: Any, width: int = 60) -> str:
+    if value is _ABSENT:
+        return "(none)"
+    if isinstance(value, Decimal):
+        text = format(value, "f")
+    elif isinstance(value, (dict, list)):
+        text = "{…}" if isinstance(value, dict) else f"[{len(value)} items]"
+    else:
+        text = " ".join(str(value).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _clause_changes(old: Workspace, new: Workspace, offer_id: str) -> list[str]:
+    before, after = _clauses(old, offer_id), _clauses(new, offer_id)
+    if before is None and after is None:
+        return []
+    before, after = before or {}, after or {}
+    lines = []
+    for clause_id, (number, text) in after.items():
+        if clause_id not in before:
+            lines.append(f"clause {number} ({clause_id}): added")
+        elif before[clause_id][1] != text:
+            lines.append(f"clause {number} ({clause_id}): changed")
+        elif before[clause_id][0] != number:
+            lines.append(f"clause {number} ({clause_id}): renumbered from {before[clause_id][0]}")
+    for clause_id, (number, _) in before.items():
+        if clause_id not in after:
+            lines.append(f"clause {number} ({clause_id}): removed")
+    return lines
+
+
+def _clauses(workspace: Workspace, offer_id: str) -> dict[str, tuple[str, str]] | None:
+    if workspace.offer(offer_id).contract is None:
+        return None
+    locale = workspace.settings(offer_id).locale
+    text = Text(Templates(workspace.templates_dir).labels(locale), locale)
+    return {
+        clause.id: (clause.number, clause.text)
+        for section in contract_sections(workspace, offer_id, text)
+        for clause in section.clauses
+    }
+
+
+def _total_changes(old: Workspace, new: Workspace, offer_id: str) -> list[str]:
+    before, after = old.price(offer_id), new.price(offer_id)
+    locale = new.settings(offer_id).locale
+    lines = []
+    if before.effective_discount != after.effective_discount:
+        lines.append(
+            f"discount: {format_percent(before.effective_discount, locale)} → "
+            f"{format_percent(after.effective_discount, locale)}"
+        )
+    if (before.totals.gross, before.currency) != (after.totals.gross, after.currency):
+        lines.append(
+            f"gross: {format_money(before.totals.gross, before.currency, locale)} → "
+            f"{format_money(after.totals.gross, after.currency, locale)}"
+        )
+    return lines
