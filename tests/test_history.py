@@ -466,7 +466,7 @@ def test_diff_of_the_working_tree_is_signed_by_the_user(repo: Repo) -> None:
     result = run("-C", repo.root, "diff", OFFER)
     assert result.exit_code == 0, result.output
     head = repo.git("rev-parse", "--short=7", "HEAD")
-    assert f"{OFFER}: {head} (the previous commit (it was never sent or approved))" in result.stdout
+    assert f"{OFFER}: {head} (the previous commit; never sent or approved)" in result.stdout
     inserted = marks(repo.root / "out" / OFFER / "redline-proposal.docx", "ins")
     assert [(text, author) for text, author, _ in inserted] == [
         ("30\u00a0календарных дней", "Ольга Белова")
@@ -488,7 +488,7 @@ def test_diff_falls_back_to_the_previous_commit_and_clears_old_redlines(repo: Re
     repo.edit(f"offers/{OFFER}.yaml", "delivery_days: 21", "delivery_days: 30")
     repo.commit("Срок 30 дней", "2026-11-03")
     result = run("-C", repo.root, "diff", OFFER)
-    assert f"{first[:7]} (the previous commit (it was never sent or approved))" in result.stdout
+    assert f"{first[:7]} (the previous commit; never sent or approved)" in result.stdout
     assert result.stdout.splitlines()[1:][:1] == ["  terms.delivery_days: 21 → 30"]
     folder = repo.root / "out" / OFFER
     assert (folder / "redline-proposal.docx").exists()

@@ -143,7 +143,7 @@ def default_base(repo: Repo, new: Side, offer_id: str) -> tuple[str, str]:
         for commit, status in zip(commits, statuses, strict=True):
             if status == wanted:
                 return commit.sha, f"the last commit where it was {wanted}"
-    return commits[0].sha, "the previous commit (it was never sent or approved)"
+    return commits[0].sha, "the previous commit; never sent or approved"
 
 
 def _redlines(
