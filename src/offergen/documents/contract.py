@@ -24,9 +24,10 @@ from ..render.templates import text_environment
 from ..workspace import Workspace
 from .discount_scheme import discount_terms
 from .discount_text import approval_text
-from .parties import bank_line, client_block, document_meta, local, seller_block
+from .parties import bank_line, client_block, local, seller_block
 from .specification import specification
 from .text import Text
+from .view import OfferView
 
 
 @cache
@@ -119,16 +120,14 @@ def contract_context(
     workspace: Workspace, offer_id: str, labels: dict[str, str]
 ) -> tuple[dict[str, Any], DocumentMeta]:
     """The contract draft: title, preamble, clauses, requisites, appendices."""
-    offer, priced = workspace.offer(offer_id), workspace.price(offer_id)
-    contract = contract_of(offer)
-    text = Text(labels, workspace.settings(offer_id).locale, priced.currency)
-    library = workspace.clause_library(contract.type).library
+    view = OfferView.of(workspace, offer_id, labels)
+    offer, priced, text = view.offer, view.priced, view.text
+    library = workspace.clause_library(contract_of(offer).type).library
     title = text.local(library.title)
-    seller, client = workspace.config.seller, workspace.clients[offer.client]
     context: dict[str, Any] = {
-        **contract_header(workspace, offer_id, text),
+        **contract_header(view),
         "title": title,
-        "preamble": preamble(seller, client, library, text),
+        "preamble": preamble(view.seller, view.client, library, text),
         "notice": approval_text(priced, offer, text),
         "sections": [
             {
@@ -142,23 +141,18 @@ def contract_context(
         "specification": _specification(workspace, offer_id, priced, text),
         "discounts": _discounts(workspace, offer_id, text),
     }
-    meta = document_meta(
-        workspace, offer_id, text.locale, f"{title} {context['heading']}", contract_day(offer)
-    )
-    return context, meta
+    return context, view.meta(f"{title} {context['heading']}", contract_day(offer))
 
 
-def contract_header(workspace: Workspace, offer_id: str, text: Text) -> dict[str, Any]:
+def contract_header(view: OfferView) -> dict[str, Any]:
     """What the contract and its protocol both start with: number, city, date."""
-    offer = workspace.offer(offer_id)
-    contract = contract_of(offer)
+    contract, text = contract_of(view.offer), view.text
     return {
-        "lang": text.locale,
-        "labels": text.labels,
+        **view.page(),
         "number": contract.number,
         "heading": text("contract_number", number=contract.number),
         "city": text("city_prefix") + _city(contract, text),
-        "date": format_date(contract_day(offer), text.locale),
+        "date": format_date(contract_day(view.offer), text.locale),
     }
 
 

@@ -14,20 +14,20 @@ from ..models import Override
 from ..render import DocumentMeta
 from ..workspace import Workspace
 from .contract import contract_day, contract_header, contract_of, contract_sections, parties
-from .parties import document_meta, local
+from .parties import local
 from .text import Text
+from .view import OfferView
 
 
 def disagreements_context(
     workspace: Workspace, offer_id: str, labels: dict[str, str]
 ) -> tuple[dict[str, Any], DocumentMeta]:
-    offer, priced = workspace.offer(offer_id), workspace.price(offer_id)
+    view = OfferView.of(workspace, offer_id, labels)
+    offer, text, client = view.offer, view.text, view.client
     contract = contract_of(offer)
-    text = Text(labels, workspace.settings(offer_id).locale, priced.currency)
     library = workspace.clause_library(contract.type).library
-    header = contract_header(workspace, offer_id, text)
-    seller, client = workspace.config.seller, workspace.clients[offer.client]
-    seller_name = local(seller.name, seller.name_en, text.locale)
+    header = contract_header(view)
+    seller_name = local(view.seller.name, view.seller.name_en, text.locale)
     kind = contract.type
     clauses = [c for s in contract_sections(workspace, offer_id, text) for c in s.clauses]
     rows = [
@@ -65,10 +65,7 @@ def disagreements_context(
         "rest": text("protocol_rest"),
         "parties": parties(workspace, offer_id, library, text),
     }
-    meta = document_meta(
-        workspace, offer_id, text.locale, f"{title} — {header['heading']}", contract_day(offer)
-    )
-    return context, meta
+    return context, view.meta(f"{title} — {header['heading']}", contract_day(offer))
 
 
 def _override_text(override: Override | None, text: Text) -> str:

@@ -17,37 +17,33 @@ from .discount_text import (
     skip_reason,
     threshold,
 )
-from .parties import client_block, document_meta, person_block, seller_block
+from .parties import client_block, person_block, seller_block
 from .text import Text
+from .view import OfferView
 
 
 def discount_scheme_context(
     workspace: Workspace, offer_id: str, labels: dict[str, str]
 ) -> tuple[dict[str, Any], DocumentMeta]:
     """The appendix: general terms, each scheme with the client's position, an example."""
-    offer = workspace.offer(offer_id)
-    client = workspace.clients[offer.client]
-    settings = workspace.settings(offer_id)
-    priced = workspace.price(offer_id)
-    text = Text(labels, settings.locale, priced.currency)
-    seller = seller_block(workspace.config.seller, labels, text.locale)
+    view = OfferView.of(workspace, offer_id, labels)
+    offer, text = view.offer, view.text
     title = text("discount_title")
     subtitle = text(
         "discount_appendix", number=offer.number, date=format_date(offer.date, text.locale)
     )
     context: dict[str, Any] = {
-        "lang": text.locale,
-        "labels": labels,
+        **view.page(),
         "number": offer.number,
         "title": title,
         "subtitle": subtitle,
-        "seller": seller,
-        "client": client_block(client, labels),
+        "seller": seller_block(view.seller, labels, view.locale),
+        "client": client_block(view.client, labels),
         **discount_terms(workspace, offer_id, text),
-        "notice": approval_text(priced, offer, text),
-        "signatory": person_block(workspace.config.seller.signatory, text.locale),
+        "notice": approval_text(view.priced, offer, text),
+        "signatory": person_block(view.seller.signatory, view.locale),
     }
-    return context, document_meta(workspace, offer_id, text.locale, f"{title}. {subtitle}")
+    return context, view.meta(f"{title}. {subtitle}")
 
 
 def discount_terms(workspace: Workspace, offer_id: str, text: Text) -> dict[str, Any]:

@@ -18,30 +18,31 @@ from ..models import Client, Locale, Offer, Person, Terms
 from ..render import DocumentMeta
 from ..workspace import Workspace
 from .discount_text import applied_text, approval_text, hint_text
-from .parties import client_block, contact_line, document_meta, local, person_block, seller_block
+from .parties import client_block, contact_line, local, person_block, seller_block
 from .specification import specification
 from .text import Text
+from .view import OfferView
 
 
 def proposal_context(
     workspace: Workspace, offer_id: str, labels: dict[str, str]
 ) -> tuple[dict[str, Any], DocumentMeta]:
     """The proposal's context and document properties for one offer."""
-    offer = workspace.offer(offer_id)
-    client = workspace.clients[offer.client]
-    settings = workspace.settings(offer_id)
-    priced = workspace.price(offer_id)
-    locale = settings.locale
-    text = Text(labels, locale, priced.currency)
-    book = workspace.discounts
-    seller = workspace.config.seller
+    view = OfferView.of(workspace, offer_id, labels)
+    offer, client, seller, priced, text = (
+        view.offer,
+        view.client,
+        view.seller,
+        view.priced,
+        view.text,
+    )
+    locale, settings, book = view.locale, view.settings, workspace.discounts
     manager = offer.manager or workspace.config.defaults.manager
     heading = text("number_and_date", number=offer.number, date=format_date(offer.date, locale))
     title = text("proposal_title")
     seller_named = seller_block(seller, labels, locale)
     context: dict[str, Any] = {
-        "lang": locale,
-        "labels": labels,
+        **view.page(),
         "title": title,
         "heading": heading,
         "number": offer.number,
@@ -64,7 +65,7 @@ def proposal_context(
         "manager": contact_line(manager, labels, locale),
         "signatory": person_block(seller.signatory, locale),
     }
-    return context, document_meta(workspace, offer_id, locale, f"{title} {heading}")
+    return context, view.meta(f"{title} {heading}")
 
 
 def joined_words(*parts: str) -> str:
