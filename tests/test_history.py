@@ -525,3 +525,186 @@ def test_policy_and_reliability_are_not_what_the_documents_say(repo: Repo) -> No
     )
     repo.commit("Подписант", "2026-11-10")
     assert "2026-11-10: clients/acme.yaml" in check(repo).stderr
+
+
+# --- a workspace in a subfolder, merges, git's configuration ------------------------------
+
+FOLDER = "Коммерческие предложения"
+
+
+@pytest.fixture
+def nested(tmp_path: Path) -> tuple[Repo, Path]:
+    """A repository whose first commit has no workspace; the workspace, in a folder whose
+    name holds a space, comes with the second."""
+    (tmp_path / "top").mkdir()
+    made = Repo(tmp_path / "top")
+    (made.root / "README").write_text("top\n", "utf-8")
+    made.commit("Пустой репозиторий", "2026-10-31")
+    root = copy_workspace(ROOT, made.root / FOLDER)
+    (root / ".gitignore").write_text("out/\n", "utf-8")
+    made.commit("Первая версия", "2026-11-01")
+    return made, root
+
+
+def test_build_rev_and_diff_of_a_workspace_in_a_subfolder(nested) -> None:
+    repo, root = nested
+    repo.edit(f"{FOLDER}/offers/{OFFER}.yaml", "qty: 4", "qty: 5")
+    sha = repo.commit("Пять насосов", "2026-11-02")
+    built = run("-C", root, "build", OFFER, "--rev", "HEAD", "--format", "docx")
+    assert built.exit_code == 0, built.output
+    assert (root / "out" / f"{OFFER}@{sha[:7]}" / "proposal.docx").is_file()
+    result = run("-C", root, "diff", OFFER)
+    assert result.exit_code == 0, result.output
+    assert "  items[0].qty: 4 → 5" in result.stdout
+
+
+def test_build_rev_of_a_commit_before_the_workspace_existed(nested) -> None:
+    repo, root = nested
+    first = repo.git("rev-parse", "HEAD~1")
+    result = run("-C", root, "build", OFFER, "--rev", "HEAD~1")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: there is no {FOLDER}/ in {first[:7]}: the workspace was not in the "
+        "repository yet\n"
+    )
+
+
+def test_history_of_an_offer_deleted_and_restored_in_a_subfolder(nested) -> None:
+    repo, root = nested
+    offer = root / "offers" / f"{OFFER}.yaml"
+    text = offer.read_text("utf-8")
+    offer.unlink()
+    deleted = repo.commit("Удалено по ошибке", "2026-11-02")
+    offer.write_text(text, "utf-8")
+    repo.commit("Восстановлено", "2026-11-03")
+    rows = history_json(root, OFFER)["commits"]
+    assert [row["subject"] for row in rows] == [
+        "Восстановлено",
+        "Удалено по ошибке",
+        "Первая версия",
+    ]
+    row = next(r for r in rows if r["commit"] == deleted)
+    assert row["problem"] == "the offer does not exist here" and row["gross"] is None
+
+
+def test_uncommitted_changes_in_a_subfolder_and_a_rename_of_an_intent_to_add_file(
+    nested,
+) -> None:
+    from offergen.history import Repo as GitRepo
+
+    repo, root = nested
+    card = root / "clients" / "tula-water.yaml"
+    card.rename(root / "clients" / "tula-w.yaml")
+    repo.git("add", "-N", f"{FOLDER}/clients/tula-w.yaml")  # git status: " R new\0old"
+    found = GitRepo.find(root)
+    assert found is not None and found.prefix == f"{FOLDER}/"
+    assert found.changed() == {"clients/tula-w.yaml", "clients/tula-water.yaml"}
+
+
+def test_history_does_not_depend_on_log_show_root_or_diff_relative(nested) -> None:
+    repo, root = nested
+    repo.git("config", "log.showRoot", "false")
+    repo.git("config", "diff.relative", "true")
+    rows = history_json(root, OFFER)["commits"]
+    assert [row["subject"] for row in rows] == ["Первая версия"]
+    flat = copy_workspace(ROOT, root.parent.parent / "flat")
+    only = Repo(flat)  # the workspace in the repository's first commit
+    only.commit("Первая версия", "2026-11-01")
+    only.git("config", "log.showRoot", "false")
+    assert [row["subject"] for row in history_json(only.root, OFFER)["commits"]] == [
+        "Первая версия"
+    ]
+
+
+def test_a_change_brought_in_by_a_merge_is_a_change(repo: Repo) -> None:
+    repo.git("checkout", "-q", "-b", "client-asks")
+    repo.edit(f"offers/{CONTRACT}.yaml", "qty: 6", "qty: 8")
+    repo.commit("Восемь насосов", "2026-11-02")
+    repo.git("checkout", "-q", "main")
+    approve(repo, "2026-11-05", "2026-11-05")  # legal saw 6 pumps
+    repo.git("merge", "-q", "--no-edit", "client-asks", day="2026-11-06")
+    merge = repo.git("rev-parse", "HEAD")
+    result = check(repo)
+    assert result.exit_code == 1
+    assert f"({merge[:7]} on 2026-11-06: offers/{CONTRACT}.yaml)" in result.stderr
+    rows = history_json(repo.root, CONTRACT)["commits"]
+    assert rows[0]["commit"] == merge and rows[0]["gross"] == str(gross(repo.root, CONTRACT))
+    assert run("-C", repo.root, "build", CONTRACT, "--format", "docx").exit_code == 0
+    version = docx.Document(repo.root / "out" / CONTRACT / "contract.docx").core_properties
+    assert version.version.endswith(f" · {merge[:7]}")  # the state built, not the branch's
+
+
+def test_layout_commits_do_not_lengthen_the_walk_back(repo: Repo, monkeypatch) -> None:
+    from offergen import past
+
+    approve(repo, "2026-11-02", "2026-11-02")
+    for day in range(3, 23):
+        with open(repo.root / "templates" / "style.css", "a", encoding="utf-8") as css:
+            css.write(f"\n/* {day} */\n")
+        repo.commit("Поля", f"2026-11-{day:02}")
+    loaded: list[str] = []
+    load_states = past.load_states
+
+    def counting(repo_: object, shas: list[str], offer_id: str) -> list[past.State]:
+        loaded.extend(shas)
+        return load_states(repo_, shas, offer_id)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(past, "load_states", counting)
+    assert check(repo, today="2026-11-25").exit_code == 0
+    assert len(loaded) == 2  # the approval and the first commit: no state of style.css
+
+
+def test_without_git_on_the_path_history_says_git_is_missing(repo: Repo, monkeypatch) -> None:
+    monkeypatch.setenv("PATH", str(repo.root / "no-such-bin"))
+    result = run("-C", repo.root, "history", OFFER)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: git is not installed (or not on PATH): it is needed to read the history\n"
+    )
+
+
+def test_diff_against_a_commit_without_the_offer_names_that_commit(repo: Repo) -> None:
+    first = repo.git("rev-parse", "HEAD")
+    source = repo.root / "offers" / f"{OFFER}.yaml"
+    text = source.read_text("utf-8").replace("КП-2026-0001", "КП-2026-0009")
+    (repo.root / "offers" / "acme-2026-009.yaml").write_text(text, "utf-8")
+    repo.commit("Новое предложение", "2026-11-02")
+    result = run("-C", repo.root, "diff", "acme-2026-009", first)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: at {first[:7]}: no offer 'acme-2026-009' in offers/")
+
+
+def test_editor_scratch_files_under_templates_are_not_changes(repo: Repo) -> None:
+    for name in (".style.css.swp", "style.css~", "#base.html#"):
+        (repo.root / "templates" / name).write_text("scratch", "utf-8")
+    assert run("-C", repo.root, "build", OFFER, "--format", "docx").exit_code == 0
+    version = docx.Document(repo.root / "out" / OFFER / "proposal.docx").core_properties.version
+    assert not version.endswith("+ изменения")
+    (repo.root / "templates" / "new.html").write_text("<p>new</p>", "utf-8")
+    assert run("-C", repo.root, "build", OFFER, "--format", "docx").exit_code == 0
+    version = docx.Document(repo.root / "out" / OFFER / "proposal.docx").core_properties.version
+    assert version.endswith("+ изменения")
+
+
+def test_an_approved_offer_never_committed_changed_today(repo: Repo) -> None:
+    source = (repo.root / "offers" / f"{CONTRACT}.yaml").read_text("utf-8")
+    source = source.replace("КП-2026-0005", "КП-2026-0099").replace('"2026/015"', '"2026/099"')
+    (repo.root / "offers" / "acme-2026-099.yaml").write_text(
+        source.replace("date: 2026-12-03, verdict", "date: 2026-11-02, verdict"), "utf-8"
+    )
+    result = check(repo, today="2026-11-20")
+    assert result.exit_code == 1
+    assert "(uncommitted changes to offers/acme-2026-099.yaml)" in result.stderr
+    assert check(repo, today="2026-11-02").exit_code == 0
+
+
+def test_build_rev_of_a_commit_without_the_offer_names_that_commit(repo: Repo) -> None:
+    first = repo.git("rev-parse", "HEAD")
+    source = (repo.root / "offers" / f"{OFFER}.yaml").read_text("utf-8")
+    (repo.root / "offers" / "acme-2026-077.yaml").write_text(
+        source.replace("КП-2026-0001", "КП-2026-0077"), "utf-8"
+    )
+    repo.commit("Новое КП", "2026-11-02")
+    result = run("-C", repo.root, "build", "acme-2026-077", "--rev", first)
+    assert result.exit_code == 1
+    assert f"at {first[:7]}: no offer 'acme-2026-077'" in result.stderr

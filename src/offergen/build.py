@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .documents import FORMATS, KINDS, DocumentKind, check_documents, documents_for
-from .errors import OffergenError, ValidationFailed
+from .errors import NotFound, OffergenError, ValidationFailed
 from .inputs import InputHasher, renderer_versions, sha256
 from .render import DocumentMeta, Templates, render_docx, render_pdf
 from .workspace import Workspace
@@ -445,12 +445,12 @@ def build_revision(
     """Build offers as the workspace stood at commit `rev`, read from git, not from the
     working tree, into out/<offer-id>@<short-hash>/: the same bytes a checkout of `rev`
     would build."""
-    from .history import SHORT, GitError, Repo, revisions
+    from .history import SHORT, Repo, no_repository, revisions
     from .workspace import load_workspace
 
     repo = Repo.find(root)
     if repo is None:
-        raise GitError(f"{root} is not in a git repository: there are no revisions to build")
+        raise no_repository(root)
     repo.require_history()
     sha = repo.resolve(rev)
     target = (out_dir or root / OUT_DIR).resolve()
@@ -462,6 +462,11 @@ def build_revision(
             raise ValidationFailed(
                 replace(p, path=f"{sha[:SHORT]}:{p.path}") for p in failed.problems
             ) from None
+        for offer_id in offer_ids or ():
+            try:
+                workspace.offer(offer_id)
+            except NotFound as error:  # the working tree may well have it: say where not
+                raise NotFound(f"at {sha[:SHORT]}: {error}") from None
         workspace.revisions = revisions(workspace, repo, sha)
         staged = Path(scratch) / OUT_DIR
         report = build(

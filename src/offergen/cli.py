@@ -453,11 +453,11 @@ def _stale_reviews(workspace: Any, today: Any) -> list[Any]:
 
 def _repo(root: Path) -> Any:
     """The workspace's repository with its whole history, or a clear refusal."""
-    from .history import GitError, Repo
+    from .history import Repo, no_repository
 
     repo = Repo.find(root)
     if repo is None:
-        raise GitError(f"{root} is not in a git repository: there is no history to read")
+        raise no_repository(root)
     repo.require_history()
     return repo
 

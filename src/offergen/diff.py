@@ -21,7 +21,7 @@ from .build import OUT_DIR, locked, prepare
 from .documents import documents_for
 from .documents.contract import contract_sections
 from .documents.text import Text
-from .errors import OffergenError, ValidationFailed
+from .errors import NotFound, OffergenError, ValidationFailed
 from .formatting import format_money, format_percent
 from .history import SHORT, InputIndex, Repo, revisions
 from .load import Loc, format_loc
@@ -114,7 +114,10 @@ def _side(stack: ExitStack, repo: Repo, root: Path, offer_id: str, rev: str | No
         raise OffergenError(
             f"the workspace at {sha[:SHORT]} does not load: {failed.problems[0]}"
         ) from None
-    workspace.offer(offer_id)
+    try:
+        workspace.offer(offer_id)
+    except NotFound as error:  # say which commit lacks it: the working tree has it
+        raise NotFound(f"at {sha[:SHORT]}: {error}") from None
     workspace.revisions = revisions(workspace, repo, sha)
     commit = next((c for c in repo.log(sha) if c.sha == sha), None)
     if commit is None:  # a commit that changed nothing in the workspace

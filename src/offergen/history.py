@@ -130,15 +130,17 @@ class Repo:
         except GitError:
             raise GitError(f"no commit {rev!r} in {self.toplevel}") from None
 
-    def log(self, rev: str | None = None) -> list[Commit]:
-        """Every commit reachable from `rev` (HEAD) that changed the workspace, newest first."""
+    def log(self, rev: str | None = None, first_parent: bool = False) -> list[Commit]:
+        """Every commit reachable from `rev` (HEAD) that changed the workspace, newest first;
+        with `first_parent`, only those of the line that led to `rev`, each merge included
+        with what it brought into that line."""
         self.require_history()
-        key = rev or "HEAD"
+        key = f"{rev or 'HEAD'}{' --first-parent' if first_parent else ''}"
         if key not in self._logs:
-            self._logs[key] = self._read_log(key)
+            self._logs[key] = self._read_log(rev or "HEAD", first_parent)
         return self._logs[key]
 
-    def _read_log(self, rev: str) -> list[Commit]:
+    def _read_log(self, rev: str, first_parent: bool) -> list[Commit]:
         if rev == "HEAD" and not self.has_commits:
             return []
         fmt = "%x1e" + "%x00".join(_FIELDS)
@@ -147,6 +149,15 @@ class Repo:
             "-z",
             "--no-renames",
             "--name-only",
+            # A merge lists what it changed in the line merged into: without this, a merge
+            # that brings an offer's changes in would be no commit of the offer's, and the
+            # newest of its commits would not be the state built.
+            "--diff-merges=first-parent",
+            # Whatever log.showRoot and diff.relative say: the first commit lists its files,
+            # and every name is relative to the top of the repository.
+            "--root",
+            "--no-relative",
+            *(["--first-parent"] if first_parent else []),
             f"--format={fmt}",
             self.resolve(rev),
             "--",
@@ -187,12 +198,15 @@ class Repo:
             index += 1
             if len(entry) < 4:
                 continue
-            for name in (entry[3:], *(entries[index : index + 1] if entry[0] in "RC" else ())):
+            # A rename or copy, staged (XY = "R ") or of an intent-to-add file (" R"), is
+            # followed by its source.
+            renamed = any(mark in "RC" for mark in entry[:2])
+            for name in (entry[3:], *(entries[index : index + 1] if renamed else ())):
                 relative = self._relative(name)
-                if relative is not None:
+                if relative is not None and not (entry[:2] == "??" and _scratch(relative)):
                     changed.add(relative)
-            if entry[0] in "RC":
-                index += 1  # the rename's source follows its entry
+            if renamed:
+                index += 1
         return changed
 
     def read_many(self, specs: Sequence[tuple[str, str]]) -> list[bytes | None]:
@@ -215,22 +229,32 @@ class Repo:
         found: list[bytes | None] = []
         for _ in specs:
             end = out.index(b"\n", position)
-            header = out[position:end].split(b" ")
+            # "<hash> <type> <size>", or "<name as asked> missing": that name may hold spaces.
+            header = out[position:end].rsplit(b" ", 2)
             position = end + 1
-            if len(header) != 3 or header[1] != b"blob":
-                found.append(None)  # missing, or a folder
-                if len(header) == 3:
-                    position += int(header[2]) + 1
+            if len(header) != 3 or not header[2].isdigit():
+                found.append(None)  # missing
                 continue
             size = int(header[2])
-            found.append(out[position : position + size])
+            found.append(out[position : position + size] if header[1] == b"blob" else None)
             position += size + 1
         return found
 
     def export(self, sha: str, target: Path) -> Path:
         """Write the workspace as committed in `sha` into `target`; return its root there."""
         tree = f"{sha}:{self.prefix.rstrip('/')}" if self.prefix else sha
-        data = self.git("archive", "--format=tar", tree)
+        if self.prefix:
+            try:
+                kind = self.git("cat-file", "-t", tree).strip()
+            except GitError:
+                kind = b""
+            if kind != b"tree":
+                raise GitError(
+                    f"there is no {self.prefix.rstrip('/')}/ in {sha[:SHORT]}: the workspace "
+                    "was not in the repository yet"
+                )
+        # From the top: run in a subfolder, git archives only that subfolder of the tree.
+        data = _git(self.toplevel, "archive", "--format=tar", tree)
         with tarfile.open(fileobj=io.BytesIO(data)) as archive:
             if hasattr(tarfile, "data_filter"):  # Python 3.11.4 and later
                 archive.extractall(target, filter="data")
@@ -240,6 +264,20 @@ class Repo:
 
     def _relative(self, name: str) -> str | None:
         return name[len(self.prefix) :] if name.startswith(self.prefix) else None
+
+
+def _scratch(relative: str) -> bool:
+    """An editor's swap or backup file (.name.swp, name~, #name#): not an input, even
+    while untracked under templates/."""
+    name = relative.rsplit("/", 1)[-1]
+    return name.startswith((".", "#")) or name.endswith("~")
+
+
+def no_repository(root: Path) -> GitError:
+    """Why `Repo.find` found none: without git on PATH, no repository can be seen at all."""
+    if shutil.which("git") is None:
+        return GitError("git is not installed (or not on PATH): it is needed to read the history")
+    return GitError(f"{root} is not in a git repository: there is no history to read")
 
 
 def _git(cwd: Path, *args: str) -> bytes:

@@ -24,6 +24,7 @@ from .workspace import APPROVAL_REQUIRED, OFFERS_DIR, TEMPLATES_DIR, Workspace, 
 BOOKKEEPING = {"status", "review", "approval"}  # what a review itself changes
 UNPRINTED = {"policy", "reliability"}  # what legal and finance judge by, never printed
 CHUNK = 8  # past states loaded at a time while walking back
+CLAUSES = f"{TEMPLATES_DIR}/clauses/"  # the only templates that say something
 
 
 @dataclass(frozen=True)
@@ -194,15 +195,24 @@ class Change:
 def last_change(repo: Repo, workspace: Workspace, offer_id: str, today: date) -> Change | None:
     """The newest commit (or working-tree change) after which the offer's documents say
     something else than before: what a review must postdate. Commits that only record a
-    review, an approval or a status do not count. None when the offer was never committed."""
+    review, an approval or a status do not count. An offer never committed changed today;
+    None when nothing tells (no commit, no uncommitted file)."""
     client = workspace.offer(offer_id).client
     files = input_paths(offer_id, client)
-    commits = InputIndex(repo.log()).offer_commits(offer_id, client)
-    if not commits:
-        return None
+    # Each state is compared with the one before it on the line that led to HEAD: next to
+    # each other in a log of all branches, two states may never have followed each other.
+    # A commit that touched only layout templates leaves the substance as it was: loading
+    # its state would only make the walk back as long as the history of style.css.
+    commits = [
+        commit
+        for commit in InputIndex(repo.log(first_parent=True)).offer_commits(offer_id, client)
+        if any(path in files or path.startswith(CLAUSES) for path in commit.paths)
+    ]
+    dirty = changed_inputs(repo, workspace, offer_id)
+    if not commits:  # never committed: what it says now was written in the working tree
+        return Change(today, None, dirty) if dirty else None
     walk = _substances(repo, commits, offer_id)
     newest = next(walk)
-    dirty = changed_inputs(repo, workspace, offer_id)
     if dirty and newest != substance(workspace, offer_id):
         return Change(today, None, dirty)
     for commit in commits:
