@@ -72,6 +72,13 @@ def scratch(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def example_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example workspace outside git: for commands whose output must not depend on
+    the repository's history or on uncommitted edits (see test_history.py for those)."""
+    return copy_workspace(ROOT, tmp_path_factory.mktemp("example-copy"))
+
+
+@pytest.fixture(scope="session")
 def example_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example workspace built once per test session; returns its out/ folder."""
     workspace = copy_workspace(ROOT, tmp_path_factory.mktemp("example"))

@@ -216,8 +216,8 @@ def test_status_filters_by_status_and_by_days_left() -> None:
     ]
 
 
-def test_check_warns_of_expired_open_offers() -> None:
-    result = run("-C", ROOT, "check", "--today", "2026-12-29")
+def test_check_warns_of_expired_open_offers(example_copy: Path) -> None:
+    result = run("-C", example_copy, "check", "--today", "2026-12-29")
     assert result.exit_code == 0
     warnings = [line for line in result.stderr.splitlines() if "expired" in line]
     assert warnings == [
@@ -227,5 +227,5 @@ def test_check_warns_of_expired_open_offers() -> None:
         "renew or close it",  # no valid_until: the offer date + validity_days
     ]
     assert result.stdout.endswith("3 warning(s)\n")
-    on_time = run("-C", ROOT, "check", "--today", "2026-11-28")
+    on_time = run("-C", example_copy, "check", "--today", "2026-11-28")
     assert "expired" not in on_time.stderr
