@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 
 from offergen.clauses import ClauseError, ClauseLibrary, arrange
+from offergen.documents.contract import clause_context
+from offergen.documents.text import Text
 from offergen.errors import ValidationFailed
 from offergen.models import Override
 from offergen.render.templates import text_environment
@@ -207,6 +209,179 @@ def test_english_supply_agreement(example_build: Path, document: str) -> None:
         "A Party affected by force majeure shall notify the other Party in writing within "
         "10 (ten) calendar days" in text
     )  # the agreed override
+
+
+# --- export contracts (a foreign buyer) ---------------------------------------------------
+
+DOMESTIC_ONLY_EN = ("settlement account", "TORG-12", "universal transfer", "arbitrazh")
+DOMESTIC_ONLY_RU = (
+    "расчётный счёт",
+    "ТОРГ-12",
+    "УПД",
+    "универсальный передаточный",
+    "счёт-фактур",
+    "арбитражный суд",
+    "Арбитражного процессуального",
+)
+
+
+def _clause_numbers_follow(text: str) -> None:
+    """Sections 1, 2, … and their clauses n.1, n.2, … without gaps, in order."""
+    end = re.search(r"Addresses, details and signatures|Адреса, реквизиты и подписи", text)
+    assert end
+    numbers = [
+        tuple(map(int, m)) for m in re.findall(r"(?:^| )(\d+)\.(\d+)\. ", text[: end.start()])
+    ]
+    assert len(numbers) > 40
+    expected, section, clause = [], 1, 0
+    for s, c in numbers:
+        if s == section + 1 and c == 1:
+            section, clause = s, 1
+        else:
+            clause += 1
+        expected.append((section, clause))
+    assert numbers == expected and numbers[0] == (1, 1)
+
+
+def _has_none(text: str, phrases: tuple[str, ...]) -> None:
+    found = [p for p in phrases if p in text]
+    assert not found, found
+    assert not re.search(r"\bUPD\b", text)
+
+
+@pytest.mark.parametrize("document", ["contract.pdf", "contract.docx"])
+def test_export_supply_agreement_has_export_wording(example_build: Path, document: str) -> None:
+    text = _read(example_build / "nordic-2026-003" / document)
+    _has_none(text, (*DOMESTIC_ONLY_EN, "VAT invoice"))
+    assert (
+        "the sale of the Goods exported under the export customs procedure is subject to VAT "
+        "at the rate of 0% (Article 164 of the Tax Code of the Russian Federation)" in text
+    )
+    assert _clause(text, "3.6").startswith(
+        "Payments are made in the currency of the price stated in the Specification by bank "
+        "transfer to the Supplier's currency account stated in the Supplier's invoice"
+    )
+    assert "the charges of the Supplier's bank by the Supplier" in _clause(text, "3.6")
+    assert _clause(text, "3.7") == (
+        "The date of payment is the date on which the funds are credited to the Supplier's account."
+    )
+    assert "currency laws applicable to it" in _clause(text, "3.10")
+    assert _clause(text, "4.3").startswith("Delivery terms: FCA Saint Petersburg (Incoterms 2020).")
+    assert "The Supplier shall carry out the export customs clearance" in _clause(text, "4.4")
+    assert "import duties, taxes and other charges" in _clause(text, "4.4")
+    documents = _clause(text, "4.5")
+    for name in ("the commercial invoice", "the packing list", "a CMR consignment note"):
+        assert name in documents
+    assert "certificate of origin of the Goods at the Buyer's request" in documents
+    assert "under the delivery terms set in clause 4.3 of this Agreement" in documents
+    assert "number of packages and gross weight upon delivery" in _clause(text, "4.6")
+    assert "clauses 4.6 and 4.7 of this Agreement" in _clause(text, "8.3")
+    assert _clause(text, "8.4").startswith("All disputes, controversies or claims")
+    assert (
+        "by arbitration at the International Commercial Arbitration Court at the Chamber of "
+        "Commerce and Industry of the Russian Federation (ICAC)"
+    ) in _clause(text, "8.4")
+    assert "The arbitral award is final and binding on the Parties." in _clause(text, "8.4")
+    assert (
+        "substantive law of the Russian Federation (Article 1210 of the Civil Code of the "
+        "Russian Federation). Matters not settled by this Agreement are governed by the United "
+        "Nations Convention on Contracts for the International Sale of Goods (Vienna, 1980)"
+    ) in _clause(text, "8.5")
+    assert "the English text prevails" in _clause(text, "10.7")
+    assert _clause(text, "7.2").startswith("A Party affected by force majeure")  # the override
+    _clause_numbers_follow(text)
+
+
+def _export_variant(tmp_path: Path, *, locale: str, contract_type: str = "supply") -> str:
+    """The nordic offer rebuilt in another language or as another type of contract."""
+    workspace = copy_workspace(ROOT, tmp_path / "ws")
+    offer = workspace / "offers" / "nordic-2026-003.yaml"
+    data = offer.read_text(encoding="utf-8")
+    data = data.replace("currency: EUR\n", f"currency: EUR\nlocale: {locale}\n")
+    offer.write_text(data.replace("type: supply", f"type: {contract_type}"), encoding="utf-8")
+    for command in (("check",), ("build", "nordic-2026-003"), ("verify", "nordic-2026-003")):
+        result = run("-C", workspace, *command)
+        assert result.exit_code == 0, result.output
+    return _read(workspace / "out" / "nordic-2026-003" / "contract.pdf")
+
+
+def test_russian_export_supply_agreement(tmp_path: Path) -> None:
+    text = _export_variant(tmp_path, locale="ru")
+    _has_none(text, DOMESTIC_ONLY_RU)
+    assert "облагается НДС по ставке 0 % (статья 164 Налогового кодекса" in text
+    assert _clause(text, "3.6").startswith(
+        "Оплата производится в валюте цены, указанной в Спецификации, банковским переводом "
+        "на валютный счёт Поставщика"
+    )
+    assert _clause(text, "3.7") == (
+        "Датой оплаты считается дата зачисления денежных средств на счёт Поставщика."
+    )
+    assert "требования валютного законодательства" in _clause(text, "3.10")
+    assert "Экспортное таможенное оформление Товара осуществляет Поставщик" in text
+    documents = _clause(text, "4.5")
+    for name in ("коммерческий счёт (инвойс)", "упаковочный лист", "накладную CMR"):
+        assert name in documents
+    assert "Сертификат происхождения Товара Поставщик предоставляет по запросу" in documents
+    assert (
+        "подлежат разрешению в Международном коммерческом арбитражном суде при "
+        "Торгово-промышленной палате Российской Федерации (МКАС при ТПП РФ)"
+    ) in _clause(text, "8.4")
+    assert "язык арбитражного разбирательства — русский" in _clause(text, "8.4")
+    assert (
+        "применяется Конвенция Организации Объединённых Наций о договорах международной "
+        "купли-продажи товаров (Вена, 1980 г.)"
+    ) in _clause(text, "8.5")
+    assert "преимущественную силу имеет текст на русском языке" in _clause(text, "10.7")
+    _clause_numbers_follow(text)
+
+
+@pytest.mark.parametrize("locale", ["en", "ru"])
+def test_export_services_agreement(tmp_path: Path, locale: str) -> None:
+    text = _export_variant(tmp_path, locale=locale, contract_type="services")
+    _has_none(text, DOMESTIC_ONLY_EN + DOMESTIC_ONLY_RU)
+    assert "Convention" not in text and "Конвенция" not in text  # the CISG is for goods
+    if locale == "en":
+        assert "International Commercial Arbitration Court" in text
+        assert "This Agreement is governed by the substantive law of the Russian" in text
+        assert "signed on its part (the “Certificate”) together with an invoice" in text
+        assert "credited to the Contractor's account" in text
+    else:
+        assert "(МКАС при ТПП РФ)" in text
+        assert "Договор регулируется материальным правом Российской Федерации" in text
+        assert "(далее — «Акт») и счёт (инвойс)" in text
+        assert "зачисления денежных средств на счёт Исполнителя" in text
+    _clause_numbers_follow(text)
+
+
+@pytest.mark.parametrize("document", ["contract.pdf", "contract.docx"])
+def test_domestic_contracts_keep_the_domestic_wording(example_build: Path, document: str) -> None:
+    supply = _read(example_build / "acme-2026-005" / document)
+    services = _read(example_build / "kuznetsova-2026-002" / document)
+    assert "универсальный передаточный документ (УПД) либо товарную накладную по форме ТОРГ-12" in (
+        supply
+    )
+    assert "арбитражный суд по месту нахождения Поставщика" in supply
+    assert "перечисления денежных средств на расчётный счёт Поставщика" in supply
+    assert "арбитражный суд по месту нахождения Исполнителя" in services
+    assert "на расчётный счёт Исполнителя" in services
+    for text in (supply, services):
+        assert "Договор регулируется законодательством Российской Федерации." in text
+        for phrase in ("МКАС", "Конвенция", "инвойс", "Инкотермс", "таможенное оформление"):
+            assert phrase not in text
+
+
+def test_clause_context_tells_export_from_domestic() -> None:
+    workspace = load_workspace(ROOT)
+    labels: dict[str, str] = {}
+    for offer_id, export, country, incoterm in (
+        ("nordic-2026-003", True, "Sweden", "FCA"),
+        ("acme-2026-005", False, None, None),
+    ):
+        library = workspace.clause_library("supply").library
+        context = clause_context(workspace, offer_id, library, Text(labels, "en"))
+        assert context["export"] is export
+        assert context["buyer"]["country"] == country
+        assert context["terms"]["incoterm"] == incoterm
 
 
 def _clause(text: str, number: str) -> str:

@@ -65,6 +65,12 @@ def clause_context(
     client, seller = workspace.clients[offer.client], workspace.config.seller
     locale = text.locale
     rates = [g.rate for g in priced.totals.vat_groups if not isinstance(g.rate, str)]
+    # "FCA Saint Petersburg (Incoterms 2020)" -> "FCA"; a place without an Incoterms rule -> None
+    rules = ("EXW", "FCA", "CPT", "CIP", "DAP", "DPU", "DDP", "FAS", "FOB", "CFR", "CIF")
+    firsts = [
+        place.split()[0] for place in (terms.delivery_place, terms.delivery_place_en) if place
+    ]
+    incoterm = next((word for word in firsts if word in rules), None)
     return {
         "lang": locale,
         "currency": priced.currency,
@@ -72,7 +78,14 @@ def clause_context(
             "name": local(seller.name, seller.name_en, locale),
             "role": text.local(library.roles.seller),
         },
-        "buyer": {"name": client.name, "role": text.local(library.roles.buyer)},
+        "buyer": {
+            "name": client.name,
+            "role": text.local(library.roles.buyer),
+            "country": client.country,
+        },
+        # An export contract: the buyer is a foreign company (payment in the contract's
+        # currency, Incoterms, customs, shipping documents, international arbitration).
+        "export": client.kind == "foreign",
         "contract": {
             "number": contract.number,
             "city": _city(contract, text),
@@ -86,6 +99,7 @@ def clause_context(
             "delivery_place": terms.delivery_place
             and local(terms.delivery_place, terms.delivery_place_en, locale),
             "warranty_months": terms.warranty_months,
+            "incoterm": incoterm,
         },
         "totals": {
             "net": priced.totals.net,
