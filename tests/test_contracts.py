@@ -566,3 +566,25 @@ def test_an_approved_contract_needs_legals_approval(scratch: Path, write: Write)
         "date: 2026-11-28, verdict: approved}\n",
     )
     assert run("-C", scratch, "check").exit_code == 0
+
+
+def test_a_later_request_for_changes_withdraws_an_approval(scratch: Path, write: Write) -> None:
+    _with_signatory(scratch, write)
+    reviews = (
+        "review:\n"
+        "  - {by: Белова, role: legal, date: 2026-11-28, verdict: approved}\n"
+        "  - {by: Белова, role: legal, date: 2026-11-30, verdict: changes_requested}\n"
+    )
+    write("offers/a-1.yaml", OFFER + "status: sent\n" + reviews)
+    assert _problems(scratch) == [
+        "offers/a-1.yaml:14:58: review[1].verdict: legal's latest review (2026-11-30) requests "
+        "changes, so the offer cannot be sent: make the changes and record a new approving "
+        "review, or set the status back to review",
+    ]
+    approved_again = "  - {by: Белова, role: legal, date: 2026-12-01, verdict: approved}\n"
+    write("offers/a-1.yaml", OFFER + "status: sent\n" + reviews + approved_again)
+    assert run("-C", scratch, "check").exit_code == 0
+    # The same day: the entry written later stands.
+    same_day = reviews.replace("2026-11-30", "2026-11-28")
+    write("offers/a-1.yaml", OFFER + "status: sent\n" + same_day)
+    assert "requests changes" in _problems(scratch)[0]

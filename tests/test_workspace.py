@@ -9,7 +9,7 @@ from pathlib import Path
 from offergen.errors import ValidationFailed
 from offergen.workspace import load_workspace
 
-from .conftest import ROOT, run
+from .conftest import ROOT, copy_workspace, run
 
 Write = Callable[[str, str], Path]
 OFFER = "number: КП-1\nclient: acme\ndate: 2026-11-28\nitems:\n  - sku: pump\n    qty: 2\n"
@@ -130,3 +130,17 @@ def test_the_example_workspace_loads() -> None:
         "tula-2026-006",
     ]
     assert run("-C", ROOT, "check").exit_code == 0
+
+
+def test_the_head_of_sales_can_withdraw_a_discount_approval(tmp_path: Path) -> None:
+    workspace = copy_workspace(ROOT, tmp_path / "ws")
+    offer = workspace / "offers" / "tula-2026-006.yaml"
+    approved = "  - {by: Сидоров, role: sales_head, date: 2026-12-05, verdict: approved}\n"
+    withdrawn = (
+        "  - {by: Сидоров, role: sales_head, date: 2026-12-06, verdict: changes_requested}\n"
+    )
+    source = offer.read_text("utf-8")
+    offer.write_text(source + "review:\n" + approved, "utf-8")
+    assert not load_workspace(workspace).price("tula-2026-006").approval.missing
+    offer.write_text(source + "review:\n" + approved + withdrawn, "utf-8")
+    assert load_workspace(workspace).price("tula-2026-006").approval.missing

@@ -376,6 +376,20 @@ class Offer(Model):
     contract: Contract | None = None
     documents: list[DocumentName] | None = None
 
+    def standing_reviews(self) -> dict[str, int]:
+        """Each role's standing review (an index into `review`): its latest by date, the
+        later entry on the same day. A later "changes_requested" withdraws an approval."""
+        latest: dict[str, int] = {}
+        for index, entry in enumerate(self.review):
+            known = latest.get(entry.role)
+            if known is None or self.review[known].date <= entry.date:
+                latest[entry.role] = index
+        return latest
+
+    def approved_by(self, role: str) -> bool:
+        index = self.standing_reviews().get(role)
+        return index is not None and self.review[index].verdict == "approved"
+
 
 Basis = Literal["order_total", "line_qty", "client_tier", "annual_turnover", "prepayment", "promo"]
 LINE_BASES = ("line_qty", "promo")

@@ -235,16 +235,15 @@ def _substances(repo: Repo, commits: Sequence[Commit], offer_id: str) -> Iterato
 
 
 def stale_reviews(repo: Repo, workspace: Workspace, today: date) -> list[Problem]:
-    """Offers approved or later whose latest approving review of some role predates the
-    last change of substance: the review must cover what is being sent."""
+    """Offers approved or later whose standing approval of some role predates the last
+    change of substance: the review must cover what is being sent."""
     problems = []
     for offer_id, offer in sorted(workspace.offers.items()):
-        latest: dict[str, int] = {}
-        for index, review in enumerate(offer.review):
-            if review.verdict == "approved":
-                known = latest.get(review.role)
-                if known is None or offer.review[known].date <= review.date:
-                    latest[review.role] = index
+        latest = {
+            role: index
+            for role, index in offer.standing_reviews().items()
+            if offer.review[index].verdict == "approved"
+        }
         if offer.status not in APPROVAL_REQUIRED or not latest:
             continue
         change = last_change(repo, workspace, offer_id, today)

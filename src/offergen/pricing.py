@@ -235,8 +235,7 @@ def price_offer(
     verdict = ApprovalVerdict(
         threshold,
         threshold is not None and effective_discount(totals) > threshold,
-        offer.approval is not None
-        or any(r.role == "sales_head" and r.verdict == "approved" for r in offer.review),
+        offer.approval is not None or offer.approved_by("sales_head"),
     )
     hints = tuple(
         o

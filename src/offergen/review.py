@@ -205,9 +205,10 @@ def _approvers(offer: Offer) -> list[tuple[Loc, str]]:
     if offer.approval is not None:
         position = f", {offer.approval.position}" if offer.approval.position else ""
         found.append((("approval",), f"{offer.approval.by}{position}, on {offer.approval.date}"))
-    for index, entry in enumerate(offer.review):
-        if entry.role == "sales_head" and entry.verdict == "approved":
-            found.append((("review", index), f"{entry.by}, head of sales, on {entry.date}"))
+    index = offer.standing_reviews().get("sales_head")
+    if index is not None and offer.review[index].verdict == "approved":
+        entry = offer.review[index]
+        found.append((("review", index), f"{entry.by}, head of sales, on {entry.date}"))
     return found
 
 

@@ -391,13 +391,22 @@ def _offer_problems(
     if (
         offer.contract is not None
         and offer.status in APPROVAL_REQUIRED
-        and not any(r.role == "legal" and r.verdict == "approved" for r in offer.review)
+        and not offer.approved_by("legal")
     ):
-        yield doc.problem(
-            ("status",),
-            f"{offer.status} offer with a contract needs legal's approval: add review: "
-            "[{by: …, role: legal, date: …, verdict: approved}]",
-        )
+        standing = offer.standing_reviews().get("legal")
+        if standing is None:
+            yield doc.problem(
+                ("status",),
+                f"{offer.status} offer with a contract needs legal's approval: add review: "
+                "[{by: …, role: legal, date: …, verdict: approved}]",
+            )
+        else:
+            yield doc.problem(
+                ("review", standing, "verdict"),
+                f"legal's latest review ({offer.review[standing].date}) requests changes, "
+                f"so the offer cannot be {offer.status}: make the changes and record a new "
+                "approving review, or set the status back to review",
+            )
 
 
 APPROVAL_REQUIRED = ("approved", "sent", "accepted")
