@@ -708,3 +708,20 @@ def test_build_rev_of_a_commit_without_the_offer_names_that_commit(repo: Repo) -
     result = run("-C", repo.root, "build", "acme-2026-077", "--rev", first)
     assert result.exit_code == 1
     assert f"at {first[:7]}: no offer 'acme-2026-077'" in result.stderr
+
+
+def test_a_discount_approval_must_postdate_the_last_change_too(repo: Repo) -> None:
+    offer = "offers/tula-2026-006.yaml"
+    repo.edit(offer, "status: draft", "status: approved")
+    with open(repo.root / offer, "a", encoding="utf-8") as source:
+        source.write("approval: {by: Сидоров О. П., date: 2026-11-02}\n")
+    repo.commit("Скидка согласована", "2026-11-02")
+    assert check(repo).exit_code == 0
+    repo.edit(offer, "qty: 30", "qty: 40")
+    sha = repo.commit("Больше задвижек", "2026-11-05")
+    result = check(repo)
+    assert result.exit_code == 1
+    assert (
+        f"{offer}:20:37: approval.date: the discount was approved on 2026-11-02, before the "
+        f"last change of what the documents say ({sha[:7]} on 2026-11-05: {offer})"
+    ) in result.stderr

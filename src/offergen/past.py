@@ -18,7 +18,7 @@ from pathlib import Path
 from .errors import OffergenError, Problem, ValidationFailed
 from .history import SHARED_INPUTS, Commit, InputIndex, Repo, input_paths, is_input
 from .inputs import InputHasher, digest
-from .load import load_document
+from .load import Loc, load_document
 from .workspace import APPROVAL_REQUIRED, OFFERS_DIR, TEMPLATES_DIR, Workspace, load_workspace
 
 BOOKKEEPING = {"status", "review", "approval"}  # what a review itself changes
@@ -235,29 +235,33 @@ def _substances(repo: Repo, commits: Sequence[Commit], offer_id: str) -> Iterato
 
 
 def stale_reviews(repo: Repo, workspace: Workspace, today: date) -> list[Problem]:
-    """Offers approved or later whose standing approval of some role predates the last
-    change of substance: the review must cover what is being sent."""
+    """Offers approved or later whose standing approval of some role, or the approval of
+    a discount that needs one, predates the last change of substance: an approval must
+    cover what is being sent."""
     problems = []
     for offer_id, offer in sorted(workspace.offers.items()):
-        latest = {
-            role: index
-            for role, index in offer.standing_reviews().items()
-            if offer.review[index].verdict == "approved"
-        }
-        if offer.status not in APPROVAL_REQUIRED or not latest:
+        approvals: list[tuple[Loc, date, str]] = [
+            (("review", index, "date"), review.date, f"{role} approved")
+            for role, index in sorted(offer.standing_reviews().items())
+            if (review := offer.review[index]).verdict == "approved"
+        ]
+        if offer.approval is not None and workspace.price(offer_id).approval.needed:
+            approvals.append(
+                (("approval", "date"), offer.approval.date, "the discount was approved")
+            )
+        if offer.status not in APPROVAL_REQUIRED or not approvals:
             continue
         change = last_change(repo, workspace, offer_id, today)
         if change is None:
             continue
         doc = workspace.sources[f"{OFFERS_DIR}/{offer_id}.yaml"]
-        for role, index in sorted(latest.items()):
-            review = offer.review[index]
-            if review.date < change.day:
-                problems.append(
-                    doc.problem(
-                        ("review", index, "date"),
-                        f"{role} approved on {review.date}, before the last change of what the "
-                        f"documents say ({change}); review again and date it",
-                    )
-                )
+        problems += [
+            doc.problem(
+                loc,
+                f"{who} on {day}, before the last change of what the documents say "
+                f"({change}); review again and date it",
+            )
+            for loc, day, who in approvals
+            if day < change.day
+        ]
     return problems
