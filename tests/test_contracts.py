@@ -588,3 +588,17 @@ def test_a_later_request_for_changes_withdraws_an_approval(scratch: Path, write:
     same_day = reviews.replace("2026-11-30", "2026-11-28")
     write("offers/a-1.yaml", OFFER + "status: sent\n" + same_day)
     assert "requests changes" in _problems(scratch)[0]
+
+
+def test_a_foreign_account_is_named_iban_not_settlement_account() -> None:
+    from offergen.documents.parties import bank_line
+    from offergen.models import Bank
+    from offergen.render import Templates
+
+    labels = Templates(ROOT / "templates").labels("ru")
+    foreign = Bank(name="SEB", account="SE45 5000 0000 0583 9825 7466", swift="ESSESESS")
+    domestic = Bank(name="ПАО Сбербанк", bik="044525225", account="40702810938000000001")
+    assert bank_line(foreign, labels) == (
+        "Банк: SEB, IBAN SE45 5000 0000 0583 9825 7466, SWIFT ESSESESS"
+    )
+    assert "р/с 40702810938000000001" in bank_line(domestic, labels)

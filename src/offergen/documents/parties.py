@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -38,13 +39,18 @@ def _labelled(labels: dict[str, str], pairs: list[tuple[str, str | None]]) -> st
     return joined(*(f"{labels[key]} {value}" for key, value in pairs if value), sep=" · ")
 
 
+# An IBAN (country letters, check digits, then the account) is named as such: "р/с" is
+# a Russian settlement account, which a foreign bank's account is not.
+_IBAN = re.compile(r"[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){11,30}")
+
+
 def bank_line(bank: Bank | None, labels: dict[str, str]) -> str:
     if bank is None:
         return ""
     return joined(
         f"{labels['bank']}: {bank.name}",
         f"{labels['bik']} {bank.bik}" if bank.bik else None,
-        f"{labels['account']} {bank.account}",
+        f"{'IBAN' if _IBAN.fullmatch(bank.account) else labels['account']} {bank.account}",
         f"{labels['corr_account']} {bank.corr_account}" if bank.corr_account else None,
         f"SWIFT {bank.swift}" if bank.swift else None,
     )
