@@ -602,3 +602,31 @@ def test_a_foreign_account_is_named_iban_not_settlement_account() -> None:
         "Банк: SEB, IBAN SE45 5000 0000 0583 9825 7466, SWIFT ESSESESS"
     )
     assert "р/с 40702810938000000001" in bank_line(domestic, labels)
+
+
+def test_a_russian_contract_asks_for_a_foreign_signatory_in_russian(tmp_path: Path) -> None:
+    workspace = copy_workspace(ROOT, tmp_path / "ws")
+    client = workspace / "clients" / "nordic-pumps.yaml"
+    client.write_text(client.read_text("utf-8").replace("locale: en", "locale: ru"), "utf-8")
+    result = run("-C", workspace, "check")
+    assert result.exit_code == 0
+    assert (
+        "offers/nordic-2026-003.yaml:32:3: warning: contract: the contract is in Russian, but "
+        "clients/nordic-pumps.yaml gives signatory.name, signatory.position, signatory.basis "
+        "in Latin letters only"
+    ) in result.stderr
+    client.write_text(
+        client.read_text("utf-8").replace(
+            "signatory: {name: Erik Lindqvist, position: Managing Director, "
+            "basis: Articles of Association}",
+            "signatory: {name: Линдквист Эрик, position: Управляющий директор, basis: Устава, "
+            "name_en: Erik Lindqvist, position_en: Managing Director, "
+            "basis_en: Articles of Association}",
+        ),
+        "utf-8",
+    )
+    result = run("-C", workspace, "check")
+    assert "Latin letters" not in result.stderr
+    assert run("-C", workspace, "build", "nordic-2026-003", "--format", "docx").exit_code == 0
+    text = docx_text(workspace / "out" / "nordic-2026-003" / "contract.docx")
+    assert "в лице Управляющего директора Линдквиста Эрика" in text

@@ -379,6 +379,7 @@ def _offer_problems(
     item_problems = list(_item_problems(workspace, doc, offer, settings))
     item_problems += _scheme_problems(workspace.discounts, doc, offer)
     item_problems += _contract_problems(workspace, doc, offer)
+    item_problems += _signatory_language(workspace, doc, offer_id)
     yield from item_problems
     if not item_problems:
         priced = workspace.price(offer_id)
@@ -509,6 +510,32 @@ def _contract_problems(workspace: Workspace, doc: Document, offer: Offer) -> lis
                 )
             )
     return problems
+
+
+def _signatory_language(workspace: Workspace, doc: Document, offer_id: str) -> list[Problem]:
+    """A Russian contract declines its signatories' names and positions: a foreign
+    client's signatory written only in Latin letters would print undeclined."""
+    offer = workspace.offers[offer_id]
+    signatory = workspace.clients[offer.client].signatory
+    if offer.contract is None or signatory is None or workspace.settings(offer_id).locale != "ru":
+        return []
+    latin = [
+        name
+        for name in ("name", "position", "basis")
+        if (value := getattr(signatory, name)) and not re.search("[А-Яа-яЁё]", value)
+    ]
+    if not latin:
+        return []
+    fields = ", ".join(f"signatory.{name}" for name in latin)
+    return [
+        doc.problem(
+            ("contract",),
+            f"the contract is in Russian, but {CLIENTS_DIR}/{offer.client}.yaml gives {fields} "
+            "in Latin letters only, which the preamble cannot decline: write them in Russian "
+            "and keep the Latin forms as name_en, position_en, basis_en",
+            severity="warning",
+        )
+    ]
 
 
 def _discount_problems(doc: Document, book: Discounts, catalog: Catalog) -> list[Problem]:
