@@ -725,3 +725,20 @@ def test_a_discount_approval_must_postdate_the_last_change_too(repo: Repo) -> No
         f"{offer}:20:37: approval.date: the discount was approved on 2026-11-02, before the "
         f"last change of what the documents say ({sha[:7]} on 2026-11-05: {offer})"
     ) in result.stderr
+
+
+def test_build_rev_ignores_export_attributes(repo: Repo, tmp_path: Path) -> None:
+    # `git archive` would leave the template out and rewrite $Format$ in the offer.
+    (repo.root / ".gitattributes").write_text(
+        "templates/proposal.html export-ignore\noffers/*.yaml export-subst\n", "utf-8"
+    )
+    repo.edit(f"offers/{OFFER}.yaml", "contact:", "intro: Версия $Format:%h$.\ncontact:")
+    sha = repo.commit("Атрибуты", "2026-11-02")
+    assert run("-C", repo.root, "build", OFFER, "--rev", sha).exit_code == 0
+    built = repo.root / "out" / f"{OFFER}@{sha[:7]}"
+    assert "Версия $Format:%h$." in pdf_text(built / "proposal.pdf")
+    checkout = tmp_path / "checkout"
+    subprocess.run(["git", "clone", "-q", repo.root.as_uri(), str(checkout)], check=True)
+    assert run("-C", checkout, "build", OFFER).exit_code == 0
+    for name in ("proposal.pdf", "proposal.docx"):
+        assert (built / name).read_bytes() == (checkout / "out" / OFFER / name).read_bytes()

@@ -12,11 +12,9 @@ from it would be wrong.
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import subprocess
-import tarfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -242,24 +240,38 @@ class Repo:
 
     def export(self, sha: str, target: Path) -> Path:
         """Write the workspace as committed in `sha` into `target`; return its root there."""
-        tree = f"{sha}:{self.prefix.rstrip('/')}" if self.prefix else sha
         if self.prefix:
             try:
-                kind = self.git("cat-file", "-t", tree).strip()
+                found = self.git("cat-file", "-t", f"{sha}:{self.prefix.rstrip('/')}").strip()
             except GitError:
-                kind = b""
-            if kind != b"tree":
+                found = b""
+            if found != b"tree":
                 raise GitError(
                     f"there is no {self.prefix.rstrip('/')}/ in {sha[:SHORT]}: the workspace "
                     "was not in the repository yet"
                 )
-        # From the top: run in a subfolder, git archives only that subfolder of the tree.
-        data = _git(self.toplevel, "archive", "--format=tar", tree)
-        with tarfile.open(fileobj=io.BytesIO(data)) as archive:
-            if hasattr(tarfile, "data_filter"):  # Python 3.11.4 and later
-                archive.extractall(target, filter="data")
-            else:  # pragma: no cover - git writes no links leading outside
-                archive.extractall(target)
+        # The committed blobs themselves, as listed from the top of the repository: `git
+        # archive` would apply export-ignore and export-subst from .gitattributes and so
+        # could leave out or rewrite a template that a checkout has.
+        listing = _git(self.toplevel, "ls-tree", "-r", "-z", sha, "--", self.prefix or ".")
+        entries = []
+        for entry in listing.decode("utf-8", "surrogateescape").split("\x00"):
+            if entry:
+                meta, name = entry.split("\t", 1)
+                mode, object_type = meta.split(" ")[:2]
+                relative = self._relative(name)
+                if object_type == "blob" and relative is not None:
+                    entries.append((mode, relative))
+        blobs = self.read_many([(sha, relative) for _, relative in entries])
+        for (mode, relative), data in zip(entries, blobs, strict=True):
+            path = target / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if mode == "120000":  # a symbolic link, as a checkout makes it
+                os.symlink(os.fsdecode(data or b""), path)
+            else:
+                path.write_bytes(data or b"")
+                if mode == "100755":
+                    path.chmod(0o755)
         return target
 
     def _relative(self, name: str) -> str | None:
