@@ -7,7 +7,8 @@ DEV    := $(VENV)/.installed-dev
 OFFERGEN := $(BIN)/offergen
 
 .DEFAULT_GOAL := offers
-.PHONY: offers offer check verify bench test lint format clean golden docx-templates system-deps
+.PHONY: offers offer check verify review status history diff bench test lint format clean \
+	golden docx-templates system-deps
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,10 +35,28 @@ system-deps:
 offers: $(STAMP) system-deps
 	$(OFFERGEN) build
 
-## offer OFFER=<id>: build one offer
+## offer OFFER=<id> [REV=<commit>]: build one offer (as committed at REV: out/<id>@<hash>/)
 offer: $(STAMP) system-deps
-	@test -n "$(OFFER)" || { echo "usage: make offer OFFER=<offer-id>"; exit 2; }
-	$(OFFERGEN) build $(OFFER)
+	@test -n "$(OFFER)" || { echo "usage: make offer OFFER=<offer-id> [REV=<commit>]"; exit 2; }
+	$(OFFERGEN) build $(OFFER) $(if $(REV),--rev $(REV))
+
+## review [OFFER=<id>]: legal's checklist (every open offer by default); fails on an error
+review: $(STAMP)
+	$(OFFERGEN) review $(OFFER)
+
+## status: every offer with its client, status, total, discount and validity
+status: $(STAMP)
+	$(OFFERGEN) status
+
+## history OFFER=<id>: the commits that changed the offer or what it is built from
+history: $(STAMP)
+	@test -n "$(OFFER)" || { echo "usage: make history OFFER=<offer-id>"; exit 2; }
+	$(OFFERGEN) history $(OFFER)
+
+## diff OFFER=<id> [A=<rev>] [B=<rev>]: redlines against the version the client saw
+diff: $(STAMP) system-deps
+	@test -n "$(OFFER)" || { echo "usage: make diff OFFER=<offer-id> [A=<rev> [B=<rev>]]"; exit 2; }
+	$(OFFERGEN) diff $(OFFER) $(A) $(B)
 
 ## verify: prove every built PDF and DOCX pair says the same words
 verify: $(STAMP)

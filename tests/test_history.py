@@ -144,7 +144,7 @@ def test_history_table_shows_hash_date_author_subject_status_and_total(negotiate
     result = run("-C", repo.root, "history", OFFER)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["commit", "date", "author", "subject", "status", "gross"]
+    assert lines[0].split() == ["commit", "date", "author", "subject", "status", "gross", "note"]
     first = lines[2]
     assert first.startswith(f"{shas[4][:7]}  2026-11-05  Пётр Петров  Скидка 5 %")
     amount = f"{totals[4]:,.2f} RUB"

@@ -280,7 +280,7 @@ def history_rows(rows: list[HistoryRow]) -> list[dict[str, Any]]:
 
 
 def history_table(rows: list[dict[str, Any]]) -> str:
-    header = ["commit", "date", "author", "subject", "status", "gross", ""]
+    header = ["commit", "date", "author", "subject", "status", "gross", "note"]
     body = [
         [
             r["short"],
