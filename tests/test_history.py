@@ -431,7 +431,7 @@ def test_diff_redlines_each_changed_document_against_the_sent_version(repo: Repo
         "  terms.delivery_days: 14 → 21",
         "  clause 3.2 (payment.total): changed",
         "  clause 4.1 (delivery.term): changed",
-        "  discount: 12,1\u00a0% → 12,55\u00a0%",
+        "  effective discount: 12,1\u00a0% → 12,55\u00a0%",
         f"  gross: {old_total} → {new_total}",
     ]
     folder = repo.root / "out" / CONTRACT
@@ -742,3 +742,16 @@ def test_build_rev_ignores_export_attributes(repo: Repo, tmp_path: Path) -> None
     assert run("-C", checkout, "build", OFFER).exit_code == 0
     for name in ("proposal.pdf", "proposal.docx"):
         assert (built / name).read_bytes() == (checkout / "out" / OFFER / name).read_bytes()
+
+
+def test_diff_tells_the_order_discount_from_the_effective_one(negotiated) -> None:
+    repo, shas, totals = negotiated
+    result = run("-C", repo.root, "diff", OFFER, shas[2], shas[4])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "  discount: 3 → 5" in lines
+    effective = [line for line in lines if line.startswith("  effective discount: ")]
+    assert len(effective) == 1
+    before = f"{totals[2]:,.2f}".replace(",", "\u00a0").replace(".", ",")
+    after = f"{totals[4]:,.2f}".replace(",", "\u00a0").replace(".", ",")
+    assert f"  gross: {before}\u00a0₽ → {after}\u00a0₽" in lines

@@ -291,7 +291,7 @@ def _total_changes(old: Workspace, new: Workspace, offer_id: str) -> list[str]:
     lines = []
     if before.effective_discount != after.effective_discount:
         lines.append(
-            f"discount: {format_percent(before.effective_discount, locale)} → "
+            f"effective discount: {format_percent(before.effective_discount, locale)} → "
             f"{format_percent(after.effective_discount, locale)}"
         )
     if (before.totals.gross, before.currency) != (after.totals.gross, after.currency):
