@@ -755,3 +755,20 @@ def test_diff_tells_the_order_discount_from_the_effective_one(negotiated) -> Non
     before = f"{totals[2]:,.2f}".replace(",", "\u00a0").replace(".", ",")
     after = f"{totals[4]:,.2f}".replace(",", "\u00a0").replace(".", ",")
     assert f"  gross: {before}\u00a0₽ → {after}\u00a0₽" in lines
+
+
+def test_another_offer_refused_today_does_not_stop_a_look_at_this_one(repo: Repo) -> None:
+    repo.edit("offers/tula-2026-006.yaml", "qty: 30", "qty: 0")  # refused by check
+    repo.edit(f"offers/{OFFER}.yaml", "qty: 4", "qty: 5")
+    broken = repo.commit("Пять насосов (и ошибка в другом КП)", "2026-11-02")
+    repo.edit("offers/tula-2026-006.yaml", "qty: 0", "qty: 30")
+    repo.edit(f"offers/{OFFER}.yaml", "qty: 5", "qty: 7")
+    repo.commit("Семь насосов", "2026-11-03")
+    result = run("-C", repo.root, "diff", OFFER, broken)
+    assert result.exit_code == 0, result.output
+    assert "  items[0].qty: 5 → 7" in result.stdout
+    built = run("-C", repo.root, "build", OFFER, "--rev", broken)
+    assert built.exit_code == 0, built.output
+    whole = run("-C", repo.root, "build", "--rev", broken)  # every offer: as a checkout
+    assert whole.exit_code == 1
+    assert f"{broken[:7]}:offers/tula-2026-006.yaml" in whole.stderr

@@ -457,7 +457,12 @@ def build_revision(
     target.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".offergen-rev-", dir=target) as scratch:
         try:
-            workspace = load_workspace(repo.export(sha, Path(scratch) / "workspace"))
+            exported = Path(scratch) / "workspace"
+            workspace = load_workspace(
+                repo.export_offers(sha, exported, offer_ids)
+                if offer_ids
+                else repo.export(sha, exported)
+            )
         except ValidationFailed as failed:  # name the files as git does: <rev>:<path>
             raise ValidationFailed(
                 replace(p, path=f"{sha[:SHORT]}:{p.path}") for p in failed.problems

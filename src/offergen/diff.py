@@ -109,7 +109,7 @@ def _side(stack: ExitStack, repo: Repo, root: Path, offer_id: str, rev: str | No
     sha = repo.resolve(rev)
     scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="offergen-diff-")))
     try:
-        workspace = load_workspace(repo.export(sha, scratch))
+        workspace = load_workspace(repo.export_offers(sha, scratch, [offer_id]))
     except ValidationFailed as failed:
         raise OffergenError(
             f"the workspace at {sha[:SHORT]} does not load: {failed.problems[0]}"

@@ -21,7 +21,8 @@ from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
-from .errors import OffergenError
+from .errors import OffergenError, ValidationFailed
+from .load import load_document
 from .workspace import (
     CATALOG_FILE,
     CLIENTS_DIR,
@@ -274,8 +275,37 @@ class Repo:
                     path.chmod(0o755)
         return target
 
+    def export_offers(self, sha: str, target: Path, offer_ids: Sequence[str]) -> Path:
+        """The workspace at `sha` with only the named offers and their clients: another
+        offer that today's rules would refuse must not stop a look at these. Their
+        documents read nothing of the offers left out."""
+        root = self.export(sha, target)
+        keep: set[str] = set()
+        for offer_id in offer_ids:
+            own = root / OFFERS_DIR / f"{offer_id}.yaml"
+            keep.add(f"{OFFERS_DIR}/{offer_id}.yaml")
+            client = _client_of(own)
+            if client is not None:
+                keep.add(f"{CLIENTS_DIR}/{client}.yaml")
+        for folder in (OFFERS_DIR, CLIENTS_DIR):
+            for path in (root / folder).glob("*") if (root / folder).is_dir() else ():
+                if path.is_file() and f"{folder}/{path.name}" not in keep:
+                    path.unlink()
+        return root
+
     def _relative(self, name: str) -> str | None:
         return name[len(self.prefix) :] if name.startswith(self.prefix) else None
+
+
+def _client_of(offer_file: Path) -> str | None:
+    """The client an offer file names, if it can be read at all (else the full load says
+    what is wrong with it)."""
+    try:
+        data = load_document(offer_file.read_bytes(), offer_file.name).data
+    except (OSError, ValidationFailed):
+        return None
+    client = data.get("client") if isinstance(data, dict) else None
+    return client if isinstance(client, str) else None
 
 
 def _scratch(relative: str) -> bool:
