@@ -772,3 +772,21 @@ def test_another_offer_refused_today_does_not_stop_a_look_at_this_one(repo: Repo
     whole = run("-C", repo.root, "build", "--rev", broken)  # every offer: as a checkout
     assert whole.exit_code == 1
     assert f"{broken[:7]}:offers/tula-2026-006.yaml" in whole.stderr
+
+
+def test_a_new_document_is_redlined_as_all_inserted(repo: Repo) -> None:
+    with open(repo.root / "offers" / f"{OFFER}.yaml", "a", encoding="utf-8") as source:
+        source.write('contract: {type: supply, number: "2026/020", city: Москва}\n')
+    repo.commit("Договор к КП", "2026-11-02")
+    result = run("-C", repo.root, "diff", OFFER)
+    assert result.exit_code == 0, result.output
+    assert "new documents (all of them inserted): contract" in result.stdout
+    folder = repo.root / "out" / OFFER
+    inserted = "".join(text for text, _, _ in marks(folder / "redline-contract.docx", "ins"))
+    assert marks(folder / "redline-contract.docx", "del") == []
+    body = "".join(
+        t.text or ""
+        for t in docx.Document(folder / "redline-contract.docx").element.body.iter(W + "t")
+    )
+    assert inserted == body and "Договор поставки" in inserted
+    assert "Договор поставки" in pdf_text(folder / "redline-contract.pdf")

@@ -430,7 +430,7 @@ def diff_command(
         click.echo(f"wrote {_shown(path, Path.cwd())}")
     for label, names in (
         ("same text", report.unchanged),
-        ("new documents (nothing to compare)", report.added),
+        ("new documents (all of them inserted)", report.added),
         ("documents no longer made", report.dropped),
     ):
         if names:

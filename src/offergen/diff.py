@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .build import OUT_DIR, locked, prepare
-from .documents import documents_for
+from .documents import DocumentKind, documents_for
 from .documents.contract import contract_sections
 from .documents.text import Text
 from .errors import NotFound, OffergenError, ValidationFailed
@@ -26,7 +26,7 @@ from .formatting import format_money, format_percent
 from .history import SHORT, InputIndex, Repo, revisions
 from .load import Loc, format_loc
 from .past import changed_inputs, offer_statuses
-from .redline import redline_docx, redline_html
+from .redline import blank_docx, blank_html, redline_docx, redline_html
 from .render import Templates, html_to_pdf, render_docx, render_page
 from .verify import REDLINE
 from .workspace import CATALOG_FILE, CLIENTS_DIR, CONFIG_FILE, OFFERS_DIR, Workspace, load_workspace
@@ -152,34 +152,38 @@ def default_base(repo: Repo, new: Side, offer_id: str) -> tuple[str, str]:
 def _redlines(
     old: Side, new: Side, offer_id: str, report: DiffReport
 ) -> Iterator[tuple[str, bytes]]:
-    old_kinds = {k.name: k for k in documents_for(old.workspace, offer_id)}
+    old_kinds = {k.name for k in documents_for(old.workspace, offer_id)}
     new_kinds = documents_for(new.workspace, offer_id)
     report.dropped = [name for name in old_kinds if name not in {k.name for k in new_kinds}]
     templates = Templates(old.workspace.templates_dir), Templates(new.workspace.templates_dir)
     for kind in new_kinds:
-        if kind.name not in old_kinds:
+        after = _rendered(new.workspace, templates[1], offer_id, kind)
+        if kind.name in old_kinds:
+            before = _rendered(old.workspace, templates[0], offer_id, kind)
+        else:  # a new document: all of it is inserted
             report.added.append(kind.name)
-            continue
-        _, before, meta_before = prepare(old.workspace, templates[0], offer_id, kind.name)
-        _, after, meta_after = prepare(new.workspace, templates[1], offer_id, kind.name)
-        docx = redline_docx(
-            render_docx(templates[0], kind.template("docx"), before, meta_before),
-            render_docx(templates[1], kind.template("docx"), after, meta_after),
-            author=new.author,
-            date=new.when,
-        )
+            before = blank_docx(after[0]), blank_html(after[1])
+        docx = redline_docx(before[0], after[0], author=new.author, date=new.when)
         if docx is None:  # the body says the same; at most the footer's version moved
             report.unchanged.append(kind.name)
             continue
         yield f"{REDLINE}{kind.file_stem}.docx", docx
-        page = redline_html(
-            render_page(templates[0], kind.template("pdf"), before, meta_before),
-            render_page(templates[1], kind.template("pdf"), after, meta_after),
-        ) or render_page(templates[1], kind.template("pdf"), after, meta_after)
+        page = redline_html(before[1], after[1]) or after[1]
         yield (
             f"{REDLINE}{kind.file_stem}.pdf",
             html_to_pdf(templates[1], kind.template("pdf"), page),
         )
+
+
+def _rendered(
+    workspace: Workspace, templates: Templates, offer_id: str, kind: DocumentKind
+) -> tuple[bytes, str]:
+    """A document's DOCX and the HTML its PDF is made from, from one context."""
+    _, context, meta = prepare(workspace, templates, offer_id, kind.name)
+    return (
+        render_docx(templates, kind.template("docx"), context, meta),
+        render_page(templates, kind.template("pdf"), context, meta),
+    )
 
 
 # --- what changed in the data -------------------------------------------------------------

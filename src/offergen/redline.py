@@ -26,7 +26,7 @@ from typing import Any, Literal, NamedTuple, TypeAlias
 import lxml.html  # type: ignore[import-untyped]
 from lxml import etree
 
-__all__ = ["redline_counts", "redline_docx", "redline_html"]
+__all__ = ["blank_docx", "blank_html", "redline_counts", "redline_docx", "redline_html"]
 
 Node: TypeAlias = Any  # an lxml element: lxml ships no type information
 
@@ -548,6 +548,28 @@ def redline_docx(old: bytes, new: bytes, *, author: str, date: datetime) -> byte
     _number_marks(new_root)
     xml = etree.tostring(new_root, xml_declaration=True, encoding="UTF-8", standalone=True)
     return _replace_member(new, DOCUMENT, xml)
+
+
+def blank_docx(docx: bytes) -> bytes:
+    """The document with an empty body, its section kept: the old side of a document that
+    did not exist before, so that its redline shows all of it inserted."""
+    root = _read_document(docx)
+    body = root.find(W + "body")
+    for child in list(body):
+        if child.tag != W + "sectPr":
+            body.remove(child)
+    xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return _replace_member(docx, DOCUMENT, xml)
+
+
+def blank_html(html: str) -> str:
+    """The page with an empty body: the HTML counterpart of `blank_docx`."""
+    root = lxml.html.document_fromstring(html)
+    for child in list(root.body):
+        root.body.remove(child)
+    root.body.text = None
+    blank: str = lxml.html.tostring(root, doctype="<!DOCTYPE html>", encoding="unicode")
+    return blank
 
 
 def redline_counts(docx: bytes) -> tuple[int, int]:
