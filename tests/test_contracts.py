@@ -213,8 +213,15 @@ def test_english_supply_agreement(example_build: Path, document: str) -> None:
 
 # --- export contracts (a foreign buyer) ---------------------------------------------------
 
-DOMESTIC_ONLY_EN = ("settlement account", "TORG-12", "universal transfer", "arbitrazh")
+DOMESTIC_ONLY_EN = (
+    "settlement account",
+    "TORG-12",
+    "universal transfer",
+    "arbitrazh",
+    "qualified electronic signature",
+)
 DOMESTIC_ONLY_RU = (
+    "квалифицированной электронной подписью",
     "расчётный счёт",
     "ТОРГ-12",
     "УПД",
