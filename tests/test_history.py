@@ -790,3 +790,23 @@ def test_a_new_document_is_redlined_as_all_inserted(repo: Repo) -> None:
     )
     assert inserted == body and "Договор поставки" in inserted
     assert "Договор поставки" in pdf_text(folder / "redline-contract.pdf")
+
+
+def test_the_walk_back_stops_at_commits_older_than_the_approval(repo: Repo, monkeypatch) -> None:
+    from offergen import past
+
+    for day in range(2, 22):  # other items' prices, before legal looked at the offer
+        repo.edit("catalog.yaml", "# The price list.", f"# The price list ({day}).")
+        repo.commit("Прайс", f"2026-11-{day:02}")
+        repo.edit("catalog.yaml", f"# The price list ({day}).", "# The price list.")
+    approve(repo, "2026-11-25", "2026-11-25")
+    loaded: list[str] = []
+    load_states = past.load_states
+
+    def counting(repo_: object, shas: list[str], offer_id: str) -> list[past.State]:
+        loaded.extend(shas)
+        return load_states(repo_, shas, offer_id)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(past, "load_states", counting)
+    assert check(repo, today="2026-11-26").exit_code == 0
+    assert len(loaded) == past.CHUNK  # one batch, not the 22 commits behind the approval

@@ -192,11 +192,15 @@ class Change:
         return f"{self.commit.short} on {self.day}: {what}"
 
 
-def last_change(repo: Repo, workspace: Workspace, offer_id: str, today: date) -> Change | None:
+def last_change(
+    repo: Repo, workspace: Workspace, offer_id: str, today: date, since: date | None = None
+) -> Change | None:
     """The newest commit (or working-tree change) after which the offer's documents say
     something else than before: what a review must postdate. Commits that only record a
     review, an approval or a status do not count. An offer never committed changed today;
-    None when nothing tells (no commit, no uncommitted file)."""
+    None when nothing tells (no commit, no uncommitted file), or when `since` is given and
+    no change is dated on or after it: the walk back stops at the first older commit, so
+    a long run of other items' price edits is not loaded state by state."""
     client = workspace.offer(offer_id).client
     files = input_paths(offer_id, client)
     # Each state is compared with the one before it on the line that led to HEAD: next to
@@ -216,6 +220,8 @@ def last_change(repo: Repo, workspace: Workspace, offer_id: str, today: date) ->
     if dirty and newest != substance(workspace, offer_id):
         return Change(today, None, dirty)
     for commit in commits:
+        if since is not None and commit.committed.date() < since:
+            return None  # any change from here back is older than what it is compared with
         older = next(walk, _BEFORE)  # before the offer's first commit: nothing to compare
         if older != newest:
             changed = sorted(p for p in commit.paths if is_input(p, files))
@@ -251,7 +257,8 @@ def stale_reviews(repo: Repo, workspace: Workspace, today: date) -> list[Problem
             )
         if offer.status not in APPROVAL_REQUIRED or not approvals:
             continue
-        change = last_change(repo, workspace, offer_id, today)
+        since = min(day for _, day, _ in approvals)
+        change = last_change(repo, workspace, offer_id, today, since)
         if change is None:
             continue
         doc = workspace.sources[f"{OFFERS_DIR}/{offer_id}.yaml"]
