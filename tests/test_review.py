@@ -377,7 +377,7 @@ def test_a_company_signatory_needs_a_basis_and_an_entrepreneur_does_not(example:
 def test_the_seller_signatory_needs_a_basis_for_a_contract(example: Path) -> None:
     _replace(example / "offergen.yaml", "    basis: Устава\n", "")
     basis = (
-        "offergen.yaml:20:5: seller.signatory.basis: the contract's preamble says on what "
+        "offergen.yaml:21:5: seller.signatory.basis: the contract's preamble says on what "
         "authority the signatory acts: add basis (Устава, Доверенности № … от …)"
     )
     assert basis in _findings(example, "acme-2026-005")

@@ -145,6 +145,7 @@ class Localized(Model):
 
 class Bank(Model):
     name: Text
+    name_en: Text | None = None  # for English documents: "Sberbank"
     bik: Text | None = None
     account: Text
     corr_account: Text | None = None

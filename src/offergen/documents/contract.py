@@ -281,7 +281,7 @@ def parties(
     seller, client = workspace.config.seller, workspace.clients[offer.client]
     seller_named = seller_block(seller, text.labels, text.locale)
     client_named = client_block(client, text.labels)
-    client_lines = [*client_named["lines"], bank_line(client.bank, text.labels)]
+    client_lines = [*client_named["lines"], bank_line(client.bank, text.labels, text.locale)]
     return [
         _party(
             text.local(library.roles.seller),

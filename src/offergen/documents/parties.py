@@ -44,11 +44,11 @@ def _labelled(labels: dict[str, str], pairs: list[tuple[str, str | None]]) -> st
 _IBAN = re.compile(r"[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){11,30}")
 
 
-def bank_line(bank: Bank | None, labels: dict[str, str]) -> str:
+def bank_line(bank: Bank | None, labels: dict[str, str], locale: Locale = "ru") -> str:
     if bank is None:
         return ""
     return joined(
-        f"{labels['bank']}: {bank.name}",
+        f"{labels['bank']}: {local(bank.name, bank.name_en, locale)}",
         f"{labels['bik']} {bank.bik}" if bank.bik else None,
         f"{'IBAN' if _IBAN.fullmatch(bank.account) else labels['account']} {bank.account}",
         f"{labels['corr_account']} {bank.corr_account}" if bank.corr_account else None,
@@ -72,7 +72,7 @@ def seller_block(seller: Seller, labels: dict[str, str], locale: Locale) -> dict
     lines = [
         local(seller.address, seller.address_en, locale),
         ids,
-        bank_line(seller.bank, labels),
+        bank_line(seller.bank, labels, locale),
         contacts,
     ]
     return {
