@@ -810,3 +810,14 @@ def test_the_walk_back_stops_at_commits_older_than_the_approval(repo: Repo, monk
     monkeypatch.setattr(past, "load_states", counting)
     assert check(repo, today="2026-11-26").exit_code == 0
     assert len(loaded) == past.CHUNK  # one batch, not the 22 commits behind the approval
+
+
+def test_a_rev_b_that_changed_nothing_is_still_signed_by_its_author(repo: Repo) -> None:
+    sent, _ = sent_then_changed(repo)
+    repo.git("commit", "-q", "--allow-empty", "-m", "Пустой коммит", day="2026-11-07")
+    head = repo.git("rev-parse", "HEAD")
+    assert run("-C", repo.root, "diff", CONTRACT, sent, head).exit_code == 0
+    inserted = marks(repo.root / "out" / CONTRACT / "redline-contract.docx", "ins")
+    assert {(author, date) for _, author, date in inserted} == {
+        ("Пётр Петров", "2026-11-07T07:00:00Z")
+    }

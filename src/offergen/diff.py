@@ -119,10 +119,9 @@ def _side(stack: ExitStack, repo: Repo, root: Path, offer_id: str, rev: str | No
     except NotFound as error:  # say which commit lacks it: the working tree has it
         raise NotFound(f"at {sha[:SHORT]}: {error}") from None
     workspace.revisions = revisions(workspace, repo, sha)
-    commit = next((c for c in repo.log(sha) if c.sha == sha), None)
-    if commit is None:  # a commit that changed nothing in the workspace
-        return Side(sha[:SHORT], workspace, sha, author=_user(repo))
-    return Side(sha[:SHORT], workspace, sha, commit.author, commit.committed)
+    # The commit's own author and date, even when it changed nothing in the workspace.
+    author, committed = repo.git("show", "-s", "--format=%an%x00%cI", sha).decode().split("\x00")
+    return Side(sha[:SHORT], workspace, sha, author, datetime.fromisoformat(committed.strip()))
 
 
 def _user(repo: Repo) -> str:
