@@ -23,7 +23,7 @@ from .documents.contract import contract_sections
 from .documents.text import Text
 from .errors import NotFound, OffergenError, ValidationFailed
 from .formatting import format_money, format_percent
-from .history import SHORT, InputIndex, Repo, revisions
+from .history import SHORT, Repo, revisions
 from .load import Loc, format_loc
 from .past import changed_inputs, offer_statuses
 from .redline import blank_docx, blank_html, redline_docx, redline_html
@@ -102,7 +102,7 @@ def _side(stack: ExitStack, repo: Repo, root: Path, offer_id: str, rev: str | No
             return Side("working tree", workspace, author=_user(repo))
         # A clean tree is its newest commit: the changes are that commit's author's.
         client = workspace.offer(offer_id).client
-        newest = InputIndex(repo.log()).offer_commits(offer_id, client)[:1]
+        newest = repo.index().offer_commits(offer_id, client)[:1]
         if not newest:
             return Side("working tree", workspace, author=_user(repo))
         return Side("working tree", workspace, None, newest[0].author, newest[0].committed)
@@ -135,7 +135,7 @@ def default_base(repo: Repo, new: Side, offer_id: str) -> tuple[str, str]:
     """The last commit before `new` where the offer was sent, else approved, else the
     commit before `new`: with the reason."""
     client = new.workspace.offer(offer_id).client
-    commits = InputIndex(repo.log(new.commit)).offer_commits(offer_id, client)
+    commits = repo.index(new.commit).offer_commits(offer_id, client)
     if new.commit is not None or not changed_inputs(repo, new.workspace, offer_id):
         commits = commits[1:]  # the newest commit is `new` itself
     if not commits:

@@ -93,6 +93,7 @@ class Repo:
     prefix: str  # the workspace's folder inside the repository, "" or ending in "/"
     shallow: bool
     _logs: dict[str, list[Commit]] = field(default_factory=dict, repr=False)
+    _indexes: dict[str, InputIndex] = field(default_factory=dict, repr=False)
 
     @classmethod
     def find(cls, root: Path) -> Repo | None:
@@ -138,6 +139,13 @@ class Repo:
         if key not in self._logs:
             self._logs[key] = self._read_log(rev or "HEAD", first_parent)
         return self._logs[key]
+
+    def index(self, rev: str | None = None, first_parent: bool = False) -> InputIndex:
+        """The log of `rev` indexed by offer inputs, built once per command."""
+        key = f"{rev or 'HEAD'}{' --first-parent' if first_parent else ''}"
+        if key not in self._indexes:
+            self._indexes[key] = InputIndex(self.log(rev, first_parent))
+        return self._indexes[key]
 
     def _read_log(self, rev: str, first_parent: bool) -> list[Commit]:
         if rev == "HEAD" and not self.has_commits:
@@ -186,8 +194,16 @@ class Repo:
             return False
         return True
 
+    @cached_property
+    def _changed(self) -> frozenset[str]:
+        return frozenset(self._read_changed())
+
     def changed(self) -> set[str]:
-        """Workspace files that differ from HEAD: modified, staged, new or deleted."""
+        """Workspace files that differ from HEAD: modified, staged, new or deleted. Read
+        once: a command asks for every offer, and the tree does not move meanwhile."""
+        return set(self._changed)
+
+    def _read_changed(self) -> set[str]:
         out = self.git("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ".")
         entries = out.decode("utf-8", "surrogateescape").split("\x00")
         changed: set[str] = set()
@@ -369,7 +385,7 @@ class InputIndex:
 
 def revisions(workspace: Workspace, repo: Repo, rev: str | None = None) -> dict[str, Revision]:
     """Each offer's version; from the working tree when `rev` is None, else as of `rev`."""
-    index = InputIndex(repo.log(rev))
+    index = repo.index(rev)
     changed = repo.changed() if rev is None else set()
     found = {}
     for offer_id, offer in workspace.offers.items():

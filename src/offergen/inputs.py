@@ -72,27 +72,11 @@ class InputHasher:
     def _offer_inputs(self, offer_id: str) -> dict[str, str]:
         workspace = self.workspace
         offer = workspace.offer(offer_id)
-        skus = {item.sku for item in offer.items if item.sku}
-        entries = [e.model_dump(mode="json") for e in workspace.catalog.items if e.sku in skus]
-        book = workspace.discounts
-        schemes = {name: book.schemes[name].model_dump(mode="json") for name in offer.schemes}
         return {
             "offer": self.file(workspace.root / OFFERS_DIR / f"{offer_id}.yaml"),
             "client": self.file(workspace.root / CLIENTS_DIR / f"{offer.client}.yaml"),
             "config": self.file(workspace.root / CONFIG_FILE),
-            "catalog": digest(
-                {
-                    "entries": entries,
-                    "convention": workspace.catalog.prices_include_vat,
-                    "categories": {
-                        code: name.model_dump(mode="json")
-                        for code, name in workspace.catalog.categories.items()
-                    },
-                }
-            ),
-            "discounts": digest(
-                {"policy": book.policy.model_dump(mode="json"), "schemes": schemes}
-            ),
+            **priced_inputs(workspace, offer_id),
             "versions": digest(renderer_versions()),
             "revision": repr(workspace.revisions.get(offer_id)),
         }
@@ -114,3 +98,26 @@ class InputHasher:
                 **self.template_inputs(offer_id, document),
             }
         )
+
+
+def priced_inputs(workspace: Workspace, offer_id: str) -> dict[str, str]:
+    """What an offer takes from the shared files: its catalog entries (with the price
+    convention and category names) and its discount schemes (with the policy)."""
+    offer = workspace.offer(offer_id)
+    skus = {item.sku for item in offer.items if item.sku}
+    entries = [e.model_dump(mode="json") for e in workspace.catalog.items if e.sku in skus]
+    book = workspace.discounts
+    schemes = {name: book.schemes[name].model_dump(mode="json") for name in offer.schemes}
+    return {
+        "catalog": digest(
+            {
+                "entries": entries,
+                "convention": workspace.catalog.prices_include_vat,
+                "categories": {
+                    code: name.model_dump(mode="json")
+                    for code, name in workspace.catalog.categories.items()
+                },
+            }
+        ),
+        "discounts": digest({"policy": book.policy.model_dump(mode="json"), "schemes": schemes}),
+    }

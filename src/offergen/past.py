@@ -16,8 +16,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from .errors import OffergenError, Problem, ValidationFailed
-from .history import SHARED_INPUTS, Commit, InputIndex, Repo, input_paths, is_input
-from .inputs import InputHasher, digest
+from .history import SHARED_INPUTS, Commit, Repo, input_paths, is_input
+from .inputs import digest, priced_inputs
 from .load import Loc, load_document
 from .workspace import APPROVAL_REQUIRED, OFFERS_DIR, TEMPLATES_DIR, Workspace, load_workspace
 
@@ -41,14 +41,14 @@ def substance(workspace: Workspace, offer_id: str) -> str:
     """A hash of what the offer's documents say, less the review's own bookkeeping: the
     offer, its client, the seller, the catalog entries and schemes it uses, its clauses.
     Taken from the loaded data, so that a past state's files need not outlive its loading."""
-    inputs = dict(InputHasher(workspace).offer_inputs(offer_id))
     offer = workspace.offer(offer_id)
-    inputs["offer"] = digest(offer.model_dump(mode="json", exclude=BOOKKEEPING))
     client = workspace.clients[offer.client]
-    inputs["client"] = digest(client.model_dump(mode="json", exclude=UNPRINTED))
-    inputs["config"] = digest(workspace.config.model_dump(mode="json", exclude=UNPRINTED))
-    for volatile in ("versions", "revision"):
-        inputs.pop(volatile)
+    inputs = {
+        "offer": digest(offer.model_dump(mode="json", exclude=BOOKKEEPING)),
+        "client": digest(client.model_dump(mode="json", exclude=UNPRINTED)),
+        "config": digest(workspace.config.model_dump(mode="json", exclude=UNPRINTED)),
+        **priced_inputs(workspace, offer_id),
+    }
     if offer.contract is not None:
         library = workspace.clause_library(offer.contract.type).library
         inputs["clauses"] = digest(library.model_dump(mode="json"))
@@ -159,7 +159,7 @@ class HistoryRow:
 def offer_history(repo: Repo, workspace: Workspace, offer_id: str) -> list[HistoryRow]:
     """Every commit that changed the offer or what it is built from, newest first."""
     client = workspace.offer(offer_id).client
-    commits = InputIndex(repo.log()).offer_commits(offer_id, client)
+    commits = repo.index().offer_commits(offer_id, client)
     files = input_paths(offer_id, client)
     states = load_states(repo, [c.sha for c in commits], offer_id)
     return [
@@ -209,7 +209,7 @@ def last_change(
     # its state would only make the walk back as long as the history of style.css.
     commits = [
         commit
-        for commit in InputIndex(repo.log(first_parent=True)).offer_commits(offer_id, client)
+        for commit in repo.index(first_parent=True).offer_commits(offer_id, client)
         if any(path in files or path.startswith(CLAUSES) for path in commit.paths)
     ]
     dirty = changed_inputs(repo, workspace, offer_id)
