@@ -634,22 +634,28 @@ def test_a_change_brought_in_by_a_merge_is_a_change(repo: Repo) -> None:
     assert version.version.endswith(f" · {merge[:7]}")  # the state built, not the branch's
 
 
-def test_layout_commits_do_not_lengthen_the_walk_back(repo: Repo, monkeypatch) -> None:
+@pytest.fixture
+def loaded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The commits whose past states get loaded, in order."""
     from offergen import past
 
+    shas: list[str] = []
+    load_states = past.load_states
+
+    def counting(repo_: object, asked: list[str], offer_id: str) -> list[past.State]:
+        shas.extend(asked)
+        return load_states(repo_, asked, offer_id)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(past, "load_states", counting)
+    return shas
+
+
+def test_layout_commits_do_not_lengthen_the_walk_back(repo: Repo, loaded: list[str]) -> None:
     approve(repo, "2026-11-02", "2026-11-02")
     for day in range(3, 23):
         with open(repo.root / "templates" / "style.css", "a", encoding="utf-8") as css:
             css.write(f"\n/* {day} */\n")
         repo.commit("Поля", f"2026-11-{day:02}")
-    loaded: list[str] = []
-    load_states = past.load_states
-
-    def counting(repo_: object, shas: list[str], offer_id: str) -> list[past.State]:
-        loaded.extend(shas)
-        return load_states(repo_, shas, offer_id)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(past, "load_states", counting)
     assert check(repo, today="2026-11-25").exit_code == 0
     assert len(loaded) == 2  # the approval and the first commit: no state of style.css
 
@@ -792,7 +798,9 @@ def test_a_new_document_is_redlined_as_all_inserted(repo: Repo) -> None:
     assert "Договор поставки" in pdf_text(folder / "redline-contract.pdf")
 
 
-def test_the_walk_back_stops_at_commits_older_than_the_approval(repo: Repo, monkeypatch) -> None:
+def test_the_walk_back_stops_at_commits_older_than_the_approval(
+    repo: Repo, loaded: list[str]
+) -> None:
     from offergen import past
 
     for day in range(2, 22):  # other items' prices, before legal looked at the offer
@@ -800,14 +808,6 @@ def test_the_walk_back_stops_at_commits_older_than_the_approval(repo: Repo, monk
         repo.commit("Прайс", f"2026-11-{day:02}")
         repo.edit("catalog.yaml", f"# The price list ({day}).", "# The price list.")
     approve(repo, "2026-11-25", "2026-11-25")
-    loaded: list[str] = []
-    load_states = past.load_states
-
-    def counting(repo_: object, shas: list[str], offer_id: str) -> list[past.State]:
-        loaded.extend(shas)
-        return load_states(repo_, shas, offer_id)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(past, "load_states", counting)
     assert check(repo, today="2026-11-26").exit_code == 0
     assert len(loaded) == past.CHUNK  # one batch, not the 22 commits behind the approval
 
