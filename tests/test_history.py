@@ -821,3 +821,15 @@ def test_a_rev_b_that_changed_nothing_is_still_signed_by_its_author(repo: Repo) 
     assert {(author, date) for _, author, date in inserted} == {
         ("Пётр Петров", "2026-11-07T07:00:00Z")
     }
+
+
+def test_diff_names_the_problems_of_a_past_commit_as_git_does(repo: Repo) -> None:
+    repo.edit(f"offers/{OFFER}.yaml", "qty: 4", "qty: 0")
+    bad = repo.commit("Ошибка", "2026-11-02")
+    repo.edit(f"offers/{OFFER}.yaml", "qty: 0", "qty: 4")
+    repo.commit("Исправлено", "2026-11-03")
+    result = run("-C", repo.root, "diff", OFFER, bad)
+    assert result.exit_code == 1
+    assert f"{bad[:7]}:offers/{OFFER}.yaml:9:10: items[0].qty: must be greater than 0" in (
+        result.stderr
+    )

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .documents import FORMATS, KINDS, DocumentKind, check_documents, documents_for
-from .errors import NotFound, OffergenError, ValidationFailed
+from .errors import OffergenError
 from .inputs import InputHasher, renderer_versions, sha256
 from .render import DocumentMeta, Templates, render_docx, render_pdf
 from .workspace import Workspace
@@ -445,8 +445,7 @@ def build_revision(
     """Build offers as the workspace stood at commit `rev`, read from git, not from the
     working tree, into out/<offer-id>@<short-hash>/: the same bytes a checkout of `rev`
     would build."""
-    from .history import SHORT, Repo, no_repository, revisions
-    from .workspace import load_workspace
+    from .history import SHORT, Repo, load_at, no_repository
 
     repo = Repo.find(root)
     if repo is None:
@@ -456,23 +455,7 @@ def build_revision(
     target = (out_dir or root / OUT_DIR).resolve()
     target.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".offergen-rev-", dir=target) as scratch:
-        try:
-            exported = Path(scratch) / "workspace"
-            workspace = load_workspace(
-                repo.export_offers(sha, exported, offer_ids)
-                if offer_ids
-                else repo.export(sha, exported)
-            )
-        except ValidationFailed as failed:  # name the files as git does: <rev>:<path>
-            raise ValidationFailed(
-                replace(p, path=f"{sha[:SHORT]}:{p.path}") for p in failed.problems
-            ) from None
-        for offer_id in offer_ids or ():
-            try:
-                workspace.offer(offer_id)
-            except NotFound as error:  # the working tree may well have it: say where not
-                raise NotFound(f"at {sha[:SHORT]}: {error}") from None
-        workspace.revisions = revisions(workspace, repo, sha)
+        workspace = load_at(repo, sha, Path(scratch) / "workspace", offer_ids or ())
         staged = Path(scratch) / OUT_DIR
         report = build(
             workspace, offer_ids, formats, staged, jobs=jobs, force=True, on_offer=on_offer

@@ -21,9 +21,9 @@ from .build import OUT_DIR, locked, prepare
 from .documents import DocumentKind, documents_for
 from .documents.contract import contract_sections
 from .documents.text import Text
-from .errors import NotFound, OffergenError, ValidationFailed
+from .errors import OffergenError
 from .formatting import format_money, format_percent
-from .history import SHORT, Repo, revisions
+from .history import SHORT, Repo, load_at, revisions
 from .load import Loc, format_loc
 from .past import changed_inputs, offer_statuses
 from .redline import blank_docx, blank_html, redline_docx, redline_html
@@ -108,17 +108,7 @@ def _side(stack: ExitStack, repo: Repo, root: Path, offer_id: str, rev: str | No
         return Side("working tree", workspace, None, newest[0].author, newest[0].committed)
     sha = repo.resolve(rev)
     scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="offergen-diff-")))
-    try:
-        workspace = load_workspace(repo.export_offers(sha, scratch, [offer_id]))
-    except ValidationFailed as failed:
-        raise OffergenError(
-            f"the workspace at {sha[:SHORT]} does not load: {failed.problems[0]}"
-        ) from None
-    try:
-        workspace.offer(offer_id)
-    except NotFound as error:  # say which commit lacks it: the working tree has it
-        raise NotFound(f"at {sha[:SHORT]}: {error}") from None
-    workspace.revisions = revisions(workspace, repo, sha)
+    workspace = load_at(repo, sha, scratch, [offer_id])
     # The commit's own author and date, even when it changed nothing in the workspace.
     author, committed = repo.git("show", "-s", "--format=%an%x00%cI", sha).decode().split("\x00")
     return Side(sha[:SHORT], workspace, sha, author, datetime.fromisoformat(committed.strip()))

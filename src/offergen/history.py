@@ -16,12 +16,12 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
-from .errors import OffergenError, ValidationFailed
+from .errors import NotFound, OffergenError, ValidationFailed
 from .load import load_document
 from .workspace import (
     CATALOG_FILE,
@@ -31,6 +31,7 @@ from .workspace import (
     OFFERS_DIR,
     TEMPLATES_DIR,
     Workspace,
+    load_workspace,
 )
 
 SHORT = 7  # a fixed length: git's own abbreviation grows with the repository
@@ -311,6 +312,27 @@ class Repo:
 
     def _relative(self, name: str) -> str | None:
         return name[len(self.prefix) :] if name.startswith(self.prefix) else None
+
+
+def load_at(repo: Repo, sha: str, target: Path, offer_ids: Sequence[str] = ()) -> Workspace:
+    """The workspace as committed in `sha`, written under `target` and loaded, with each
+    offer's version as of `sha`. With `offer_ids`, only those offers and their clients
+    (see `Repo.export_offers`), each of which must exist there. Problems name their files
+    as git does, `<hash>:<path>`: the working tree's files may well be fine."""
+    root = repo.export_offers(sha, target, offer_ids) if offer_ids else repo.export(sha, target)
+    try:
+        workspace = load_workspace(root)
+    except ValidationFailed as failed:
+        raise ValidationFailed(
+            replace(p, path=f"{sha[:SHORT]}:{p.path}") for p in failed.problems
+        ) from None
+    for offer_id in offer_ids:
+        try:
+            workspace.offer(offer_id)
+        except NotFound as error:
+            raise NotFound(f"at {sha[:SHORT]}: {error}") from None
+    workspace.revisions = revisions(workspace, repo, sha)
+    return workspace
 
 
 def _client_of(offer_file: Path) -> str | None:
