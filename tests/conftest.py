@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
 import shutil
+import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +15,9 @@ from click.testing import CliRunner, Result
 
 from offergen import verify
 from offergen.cli import cli
+from offergen.errors import ValidationFailed
+from offergen.validate import load_workspace
+from offergen.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -36,6 +42,24 @@ def copy_workspace(source: Path, target: Path) -> Path:
         elif origin.exists():
             shutil.copy2(origin, target / part)
     return target
+
+
+@functools.cache
+def example_workspace() -> Path:
+    """A copy of the example workspace outside git, made once per test session: tests
+    never read the checkout's own files, which an uncommitted edit may change."""
+    scratch = Path(tempfile.mkdtemp(prefix="offergen-example-"))
+    atexit.register(shutil.rmtree, scratch, ignore_errors=True)
+    return copy_workspace(ROOT, scratch / "example")
+
+
+def load_strict(root: Path) -> Workspace:
+    """The workspace, or `ValidationFailed` with every problem (warnings too) when an
+    error stands anywhere: the verdict `offergen check` gives."""
+    workspace = load_workspace(root)
+    if workspace.errors:
+        raise ValidationFailed(workspace.problems)
+    return workspace
 
 
 def run(*args: str | Path) -> Result:

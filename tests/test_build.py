@@ -117,10 +117,10 @@ def test_a_failing_offer_keeps_its_old_outputs_and_the_others_build(built: Path)
         other.read_text(encoding="utf-8").replace("qty: 2", "qty: 7"), encoding="utf-8"
     )
     template = built / "templates" / "proposal.docx"
-    template.write_bytes(b"not a docx")  # both fail...
+    template.write_bytes(b"not a docx")  # both are blocked...
     result = run("-C", built, "build", "--format", "docx")
     assert result.exit_code == 1
-    assert "FAILED a-1: " in result.stderr
+    assert "BLOCKED a-1: templates/proposal.docx:1:1: not a Word document" in result.stderr
     assert "its earlier documents are kept, now stale" in result.stderr
     assert (built / "out" / "a-1" / "proposal.docx").read_bytes() == before
 

@@ -9,11 +9,11 @@ import pytest
 
 from offergen import cli as cli_module
 
-from .conftest import ROOT, run
+from .conftest import ROOT, example_workspace, run
 
 
 def test_price_json_gives_every_number_as_a_decimal_string() -> None:
-    result = run("-C", ROOT, "price", "acme-2026-001", "--json")
+    result = run("-C", example_workspace(), "price", "acme-2026-001", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["number"] == "КП-2026-0001"
@@ -58,7 +58,7 @@ def test_price_json_gives_every_number_as_a_decimal_string() -> None:
 
 
 def test_price_table_shows_lines_and_totals() -> None:
-    result = run("-C", ROOT, "price", "kuznetsova-2026-002")
+    result = run("-C", example_workspace(), "price", "kuznetsova-2026-002")
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[0].split() == [
@@ -78,24 +78,24 @@ def test_price_table_shows_lines_and_totals() -> None:
 
 
 def test_an_unknown_offer_is_a_clear_error() -> None:
-    result = run("-C", ROOT, "price", "acme-2026-01")
+    result = run("-C", example_workspace(), "price", "acme-2026-01")
     assert result.exit_code == 1
     assert (
         result.stderr == "error: no offer 'acme-2026-01' in offers/; did you mean "
         "'acme-2026-001'?\n"
     )
-    result = run("-C", ROOT, "build", "nope")
+    result = run("-C", example_workspace(), "build", "nope")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-1].startswith("error: no offer 'nope' in offers/")
 
 
 def test_an_unexpected_failure_prints_no_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
-    def explode(_: Path) -> None:
+    def explode(*_: object, **__: object) -> None:
         raise KeyError("boom")
 
-    monkeypatch.setattr("offergen.workspace.load_workspace", explode)
+    monkeypatch.setattr("offergen.validate.load_workspace", explode)
     monkeypatch.delenv("OFFERGEN_DEBUG", raising=False)
-    result = run("-C", ROOT, "check")
+    result = run("-C", example_workspace(), "check")
     assert result.exit_code == cli_module.EXIT_INTERNAL
     assert result.stderr == (
         "internal error: KeyError: 'boom' (run with OFFERGEN_DEBUG=1 for details)\n"
@@ -144,7 +144,7 @@ def test_a_workspace_without_templates_uses_the_shipped_ones(tmp_path: Path) -> 
 
 
 def test_price_explain_walks_every_line_through_its_steps() -> None:
-    result = run("-C", ROOT, "price", "acme-2026-005", "--explain")
+    result = run("-C", example_workspace(), "price", "acme-2026-005", "--explain")
     assert result.exit_code == 0, result.output
     explanation = result.output.split("КП-2026-0005 (acme-2026-005)\n", 1)[1].splitlines()
     plain = [line.replace("\u00a0", " ") for line in explanation[1:9]]
@@ -161,12 +161,14 @@ def test_price_explain_walks_every_line_through_its_steps() -> None:
     assert "   Зимняя акция: позиция не входит в условия" in explanation
     # 12,1 % is under the 15 % threshold: the approval on record is not even needed
     assert "Согласование скидки не требуется (порог 15\u00a0%)" in explanation
-    pending = run("-C", ROOT, "price", "tula-2026-006", "--explain").output.splitlines()
+    pending = run(
+        "-C", example_workspace(), "price", "tula-2026-006", "--explain"
+    ).output.splitlines()
     assert "Скидка 16,84\u00a0% превышает 15\u00a0% и требует согласования." in pending
 
 
 def test_price_json_carries_the_trail_and_the_verdict() -> None:
-    data = json.loads(run("-C", ROOT, "price", "tula-2026-006", "--json").output)
+    data = json.loads(run("-C", example_workspace(), "price", "tula-2026-006", "--json").output)
     # 1 − 851 854,11 / 1 024 402,90 (every line: 1 − 0,96 × 0,94 × 0,97 × 0,95 = 16,84384 %)
     assert data["effective_discount"] == "16.84384"
     assert data["approval"] == {"threshold": "15", "needed": True, "given": False}
@@ -186,7 +188,7 @@ def test_price_json_carries_the_trail_and_the_verdict() -> None:
 
 
 def test_status_lists_offers_and_marks_the_expired() -> None:
-    result = run("-C", ROOT, "status", "--today", "2026-12-29", "--json")
+    result = run("-C", example_workspace(), "status", "--today", "2026-12-29", "--json")
     assert result.exit_code == 0, result.output
     rows = {row["offer"]: row for row in json.loads(result.output)}
     assert rows["acme-2026-001"] == {
@@ -197,19 +199,23 @@ def test_status_lists_offers_and_marks_the_expired() -> None:
         "gross": "646952.05",
         "currency": "RUB",
         "effective_discount": "6.504534",  # 1 − 646 952,05 / 691 960,88
+        "open": False,
         "valid_until": "2026-12-28",
         "days_left": -1,
+        "problem": None,
     }
     assert rows["acme-2026-005"]["status"] == "approved"  # valid until 2027-01-01 (+30 days)
     assert rows["tula-2026-004"]["status"] == "expired"  # sent, valid until 2026-12-27
 
 
 def test_status_filters_by_status_and_by_days_left() -> None:
-    expired = run("-C", ROOT, "status", "--today", "2026-12-29", "--status", "expired")
+    expired = run(
+        "-C", example_workspace(), "status", "--today", "2026-12-29", "--status", "expired"
+    )
     lines = expired.output.splitlines()
     # kuznetsova-2026-002 (30.11 + 30 days) is still valid on 29.12
     assert [line.split()[0] for line in lines[2:]] == ["acme-2026-001", "tula-2026-004"]
-    soon = run("-C", ROOT, "status", "--today", "2026-12-20", "--expiring", "8")
+    soon = run("-C", example_workspace(), "status", "--today", "2026-12-20", "--expiring", "8")
     assert [line.split()[0] for line in soon.output.splitlines()[2:]] == [
         "acme-2026-001",
         "tula-2026-004",
@@ -226,6 +232,6 @@ def test_check_warns_of_expired_open_offers(example_copy: Path) -> None:
         "offers/tula-2026-004.yaml:3:7: warning: date: expired on 2026-12-27 while sent; "
         "renew or close it",  # no valid_until: the offer date + validity_days
     ]
-    assert result.stdout.endswith("3 warning(s)\n")
+    assert result.stdout.endswith("4 warnings\n")  # and the rating C, the discount
     on_time = run("-C", example_copy, "check", "--today", "2026-11-28")
     assert "expired" not in on_time.stderr

@@ -15,9 +15,8 @@ from offergen.documents.text import Text
 from offergen.errors import ValidationFailed
 from offergen.models import Override
 from offergen.render.templates import text_environment
-from offergen.workspace import load_workspace
 
-from .conftest import ROOT, copy_workspace, docx_text, pdf_text, run
+from .conftest import ROOT, copy_workspace, docx_text, example_workspace, load_strict, pdf_text, run
 
 NBSP = "\u00a0"
 
@@ -378,7 +377,7 @@ def test_domestic_contracts_keep_the_domestic_wording(example_build: Path, docum
 
 
 def test_clause_context_tells_export_from_domestic() -> None:
-    workspace = load_workspace(ROOT)
+    workspace = load_strict(example_workspace())
     labels: dict[str, str] = {}
     for offer_id, export, country, incoterm in (
         ("nordic-2026-003", True, "Sweden", "FCA"),
@@ -541,7 +540,7 @@ def test_documents_need_what_they_print(scratch: Path, write: Write) -> None:
 
 
 def test_the_example_workspace_has_contracts() -> None:
-    workspace = load_workspace(ROOT)
+    workspace = load_strict(example_workspace())
     assert {o: workspace.document_names(o) for o in ("acme-2026-005", "kuznetsova-2026-002")} == {
         "acme-2026-005": ("proposal", "discount_scheme", "contract", "disagreements"),
         "kuznetsova-2026-002": ("proposal", "contract"),
@@ -552,7 +551,7 @@ def test_a_broken_library_is_reported_once(tmp_path: Path) -> None:
     workspace = copy_workspace(ROOT, tmp_path / "ws")
     (workspace / "templates" / "clauses" / "supply.yaml").write_text("title: [\n", encoding="utf-8")
     with pytest.raises(ValidationFailed) as caught:
-        load_workspace(workspace)
+        load_strict(workspace)
     errors = [str(p) for p in caught.value.problems if p.severity == "error"]
     assert errors == [
         "templates/clauses/supply.yaml:2:1: invalid YAML: expected the node content, but found "

@@ -22,9 +22,8 @@ from offergen.discounts import Clip, Skip, Step
 from offergen.errors import ValidationFailed
 from offergen.models import Catalog, Client, Discounts, Offer
 from offergen.pricing import ApprovalVerdict, PricedOffer, PricingRules, price_offer
-from offergen.workspace import load_workspace
 
-from .conftest import DATA, copy_workspace
+from .conftest import DATA, copy_workspace, load_strict
 
 D = Decimal
 DAY = "2026-01-15"
@@ -1144,7 +1143,7 @@ def put(root: Path, relative: str, text: str) -> None:
 
 def problems(root: Path) -> list[str]:
     with pytest.raises(ValidationFailed) as failed:
-        load_workspace(root)
+        load_strict(root)
     return [str(problem) for problem in failed.value.problems]
 
 
@@ -1275,19 +1274,21 @@ def test_an_approved_offer_above_the_threshold_needs_an_approval(
     )
     assert problems(workspace) == [
         f"offers/a-1.yaml:7:9: status: {status} offer: the effective discount 22.40 % is above "
-        "the 15 % that needs approval; add approval: {by: …, position: …, date: …} or a "
-        "review by the head of sales",
+        "the 15 % of policy.approval_above_percent (discounts.yaml) and nobody approved it: "
+        "add approval: {by: …, position: …, date: …} or a review by the head of sales "
+        "(role: sales_head, verdict: approved)",
     ]
 
 
 def test_a_draft_above_the_threshold_only_warns(workspace: Path) -> None:
     put(workspace, "discounts.yaml", APPROVAL_POLICY)
     put(workspace, "offers/a-1.yaml", OFFER + "schemes: [volume]\ndiscount: 20\n")
-    loaded = load_workspace(workspace)
+    loaded = load_strict(workspace)
     assert [str(problem) for problem in loaded.warnings] == [
         "offers/a-1.yaml:7:10: warning: schemes: the effective discount 22.40 % is above the "
-        "15 % that needs approval; add approval: {by: …, position: …, date: …} or a review by "
-        "the head of sales",
+        "15 % of policy.approval_above_percent (discounts.yaml) and nobody approved it: add "
+        "approval: {by: …, position: …, date: …} or a review by the head of sales "
+        "(role: sales_head, verdict: approved)",
     ]
     assert loaded.price("a-1").approval.missing
 
@@ -1300,7 +1301,7 @@ def test_an_approved_offer_with_an_approval_loads_cleanly(workspace: Path) -> No
         OFFER + "status: approved\nschemes: [volume]\ndiscount: 20\n"
         "approval: {by: Иванов И. И., position: Директор, date: 2026-11-27}\n",
     )
-    loaded = load_workspace(workspace)
+    loaded = load_strict(workspace)
     assert loaded.warnings == []
     verdict = loaded.price("a-1").approval
     assert (verdict.needed, verdict.given, verdict.missing) == (True, True, False)
@@ -1321,4 +1322,4 @@ def test_a_review_by_the_head_of_sales_approves_the_discount(workspace: Path) ->
         "offers/a-1.yaml",
         offer + "  - {by: Петров, role: sales_head, date: 2026-11-28, verdict: approved}\n",
     )
-    assert not load_workspace(workspace).price("a-1").approval.missing
+    assert not load_strict(workspace).price("a-1").approval.missing

@@ -11,7 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, copy_workspace, docx_text, docx_xml, pdf_pages, pdf_text, run
+from .conftest import (
+    ROOT,
+    copy_workspace,
+    docx_text,
+    docx_xml,
+    example_workspace,
+    pdf_pages,
+    pdf_text,
+    run,
+)
 from .golden import GOLDEN, golden_texts
 
 OFFERS = (
@@ -265,8 +274,8 @@ def test_a_template_link_out_of_templates_is_refused(scratch: Path, tmp_path: Pa
     result = run("-C", scratch, "build", "--format", "pdf")
     assert result.exit_code == 1
     assert (
-        "FAILED a-1: proposal.html: template not found under templates/ (links leading "
-        "outside it are refused)" in result.stderr
+        "BLOCKED a-1: templates/proposal.html:1:1: template leads outside templates/ "
+        "(links are refused) (nothing built)" in result.stderr
     )
 
 
@@ -398,7 +407,7 @@ def test_english_discount_appendix(tmp_path: Path) -> None:
 
 
 def test_verify_finds_every_example_pair_the_same(example_build: Path) -> None:
-    result = run("-C", ROOT, "verify", "--out", example_build)
+    result = run("-C", example_workspace(), "verify", "--out", example_build)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1] == "13 pairs checked, 0 differ"
 
@@ -418,7 +427,7 @@ def test_verify_points_at_a_deliberately_altered_docx(example_build: Path, tmp_p
     with zipfile.ZipFile(docx, "w") as archive:
         for name, data in members.items():
             archive.writestr(name, data)
-    result = run("-C", ROOT, "verify", "tula-2026-004", "--out", out)
+    result = run("-C", example_workspace(), "verify", "tula-2026-004", "--out", out)
     assert result.exit_code == 1
     assert "DIFFERENT tula-2026-004/proposal: word " in result.stderr
     assert (
@@ -430,7 +439,7 @@ def test_verify_points_at_a_deliberately_altered_docx(example_build: Path, tmp_p
 
 
 def test_verify_reports_offers_that_were_not_built(tmp_path: Path) -> None:
-    result = run("-C", ROOT, "verify", "acme-2026-001", "--out", tmp_path / "empty")
+    result = run("-C", example_workspace(), "verify", "acme-2026-001", "--out", tmp_path / "empty")
     assert result.exit_code == 1
     assert result.stderr.startswith("MISSING acme-2026-001: nothing built in ")
 

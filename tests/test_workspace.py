@@ -7,9 +7,8 @@ from datetime import date
 from pathlib import Path
 
 from offergen.errors import ValidationFailed
-from offergen.workspace import load_workspace
 
-from .conftest import ROOT, copy_workspace, run
+from .conftest import ROOT, copy_workspace, load_strict, run
 
 Write = Callable[[str, str], Path]
 OFFER = "number: КП-1\nclient: acme\ndate: 2026-11-28\nitems:\n  - sku: pump\n    qty: 2\n"
@@ -17,14 +16,14 @@ OFFER = "number: КП-1\nclient: acme\ndate: 2026-11-28\nitems:\n  - sku: pump\n
 
 def _problems(workspace: Path) -> list[str]:
     try:
-        load_workspace(workspace)
+        load_strict(workspace)
     except ValidationFailed as failed:
         return [str(problem) for problem in failed.problems]
     return []
 
 
 def test_an_offer_inherits_locale_currency_and_validity(scratch: Path, write: Write) -> None:
-    workspace = load_workspace(scratch)
+    workspace = load_strict(scratch)
     settings = workspace.settings("a-1")
     assert (settings.locale, settings.rules.currency) == ("ru", "RUB")
     assert settings.valid_until == date(2026, 12, 28)  # 28.11 + validity_days 30
@@ -34,11 +33,11 @@ def test_an_offer_inherits_locale_currency_and_validity(scratch: Path, write: Wr
     catalog = (scratch / "catalog.yaml").read_text(encoding="utf-8")
     write("catalog.yaml", catalog + "    prices: {EUR: 10.00}\n")
     write("offers/a-1.yaml", OFFER + "currency: EUR\nprices_include_vat: false\n")
-    settings = load_workspace(scratch).settings("a-1")
+    settings = load_strict(scratch).settings("a-1")
     assert (settings.locale, settings.rules.currency) == ("en", "EUR")
     assert settings.rules.prices_include_vat is False
     write("offers/a-1.yaml", OFFER + "locale: ru\nvalid_until: 2026-12-01\n")
-    settings = load_workspace(scratch).settings("a-1")
+    settings = load_strict(scratch).settings("a-1")
     assert (settings.locale, settings.valid_until) == ("ru", date(2026, 12, 1))
 
 
@@ -88,7 +87,7 @@ def test_kinds_of_client_need_their_own_requisites(scratch: Path, write: Write) 
 def test_unquoted_requisites_keep_their_digits(scratch: Path, write: Write) -> None:
     client = (scratch / "clients" / "acme.yaml").read_text(encoding="utf-8")
     write("clients/acme.yaml", client.replace('"7703123457"', "7703123457"))
-    assert load_workspace(scratch).clients["acme"].inn == "7703123457"
+    assert load_strict(scratch).clients["acme"].inn == "7703123457"
 
 
 def test_a_contact_must_belong_to_the_client(scratch: Path, write: Write) -> None:
@@ -120,7 +119,7 @@ def test_a_total_too_large_for_words_is_refused(scratch: Path, write: Write) -> 
 
 
 def test_the_example_workspace_loads() -> None:
-    workspace = load_workspace(ROOT)
+    workspace = load_strict(ROOT)
     assert sorted(workspace.offers) == [
         "acme-2026-001",
         "acme-2026-005",
@@ -141,6 +140,6 @@ def test_the_head_of_sales_can_withdraw_a_discount_approval(tmp_path: Path) -> N
     )
     source = offer.read_text("utf-8")
     offer.write_text(source + "review:\n" + approved, "utf-8")
-    assert not load_workspace(workspace).price("tula-2026-006").approval.missing
+    assert not load_strict(workspace).price("tula-2026-006").approval.missing
     offer.write_text(source + "review:\n" + approved + withdrawn, "utf-8")
-    assert load_workspace(workspace).price("tula-2026-006").approval.missing
+    assert load_strict(workspace).price("tula-2026-006").approval.missing

@@ -131,7 +131,7 @@ def naive(workspace: Path, out: Path) -> None:
     from offergen.documents import FORMATS, documents_for
     from offergen.render import Templates
     from offergen.render import pdf as pdf_module
-    from offergen.workspace import load_workspace
+    from offergen.validate import load_workspace
 
     loaded = load_workspace(workspace)
     for offer_id in sorted(loaded.offers):

@@ -3,7 +3,8 @@
 from .build import build
 from .errors import OffergenError, Problem, RenderError, ValidationFailed
 from .pricing import price_offer
-from .workspace import Workspace, load_workspace
+from .validate import load_workspace
+from .workspace import Workspace
 
 __version__ = "0.1.0"
 

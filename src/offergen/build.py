@@ -16,21 +16,20 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .documents import FORMATS, KINDS, DocumentKind, check_documents, documents_for
-from .errors import OffergenError
+from .documents import FORMATS, KINDS, DocumentKind, documents_for
+from .errors import OffergenError, Problem
 from .inputs import InputHasher, renderer_versions, sha256
 from .render import DocumentMeta, Templates, render_docx, render_pdf
 from .workspace import Workspace
 from .write import output_path, write_atomic
 
 OUT_DIR = "out"
-DRAFTS = ("draft", "review")
 MANIFEST = "manifest.json"
 LOCK_FILE = ".offergen.lock"
 
@@ -60,11 +59,22 @@ class OfferResult:
     stale: bool = False  # it failed, and outputs of an earlier build are still there
 
 
+@dataclass(frozen=True)
+class BlockedOffer:
+    """An offer asked for that problems block: nothing of it was rendered."""
+
+    offer_id: str
+    first: Problem  # its first problem; `offergen check` lists them all
+    kept: bool  # documents of an earlier build are still in out/, now stale
+
+
 @dataclass
 class BuildReport:
     results: list[OfferResult]
     removed_offers: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    blocked: list[BlockedOffer] = field(default_factory=list)
+    others_blocked: int = 0  # blocked offers that were not asked for
 
     @property
     def failed(self) -> list[OfferResult]:
@@ -125,7 +135,7 @@ def prepare(
 
 def watermark(workspace: Workspace, offer_id: str, labels: dict[str, str]) -> str:
     """ПРОЕКТ / DRAFT on every page while the offer is a draft or under review."""
-    return labels["watermark"] if workspace.offer(offer_id).status in DRAFTS else ""
+    return labels["watermark"] if workspace.offer(offer_id).is_draft else ""
 
 
 def build(
@@ -139,22 +149,36 @@ def build(
     lock_timeout: float = 600.0,
     on_offer: OnOffer | None = None,
 ) -> BuildReport:
-    """Bring out/ up to date for the offers named (all by default)."""
+    """Bring out/ up to date for the offers named (all by default). Blocked offers are
+    not rendered: their earlier documents stay, and the report names them."""
     started = time.perf_counter()
-    ids = list(dict.fromkeys(offer_ids)) if offer_ids else sorted(workspace.offers)
+    ids = list(dict.fromkeys(offer_ids)) if offer_ids else workspace.offer_ids
     for offer_id in ids:
-        workspace.offer(offer_id)  # unknown ids fail before anything is rendered
+        workspace.known(offer_id)  # unknown ids fail before anything is rendered
+    problems = workspace.blocked
+    sound = [offer_id for offer_id in ids if offer_id not in problems]
     target = (out_dir or workspace.root / OUT_DIR).resolve()
-    target.mkdir(parents=True, exist_ok=True)
-    with locked(target, lock_timeout):
+    if sound:
+        target.mkdir(parents=True, exist_ok=True)
+    with locked(target, lock_timeout) if sound else nullcontext():
         hasher = InputHasher(workspace)
-        plans = {oid: _plan(workspace, hasher, target, oid, formats, force) for oid in ids}
-        # Clause texts that fail for an offer stop the build before anything renders.
-        check_documents(workspace, [oid for oid, plan in plans.items() if plan.stale])
+        plans = {oid: _plan(workspace, hasher, target, oid, formats, force) for oid in sound}
         results = _run(workspace, target, plans, jobs, on_offer)
-        removed = [] if offer_ids else _remove_vanished(target, set(workspace.offers))
-    ordered = [results[offer_id] for offer_id in ids]
-    return BuildReport(ordered, removed, time.perf_counter() - started)
+        removed = (
+            [] if offer_ids or not sound else _remove_vanished(target, set(workspace.offer_ids))
+        )
+    blocked = [
+        BlockedOffer(oid, problems[oid][0], bool(_read_manifest(target / oid)))
+        for oid in ids
+        if oid in problems
+    ]
+    return BuildReport(
+        [results[offer_id] for offer_id in sound],
+        removed,
+        time.perf_counter() - started,
+        blocked,
+        len(set(problems) - set(ids)),
+    )
 
 
 # --- planning -----------------------------------------------------------------------------

@@ -5,12 +5,18 @@ from __future__ import annotations
 import json
 import os
 import sys
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from .errors import OffergenError, ValidationFailed
+from .errors import Blocked, OffergenError, ValidationFailed
+
+if TYPE_CHECKING:
+    from .build import BuildReport
+    from .history import Repo
+    from .workspace import Workspace
 
 EXIT_PROBLEMS = 1
 EXIT_INTERNAL = 2
@@ -22,10 +28,16 @@ class _Cli(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except Blocked as blocked:
+            click.echo(
+                f"error: {blocked.offer_id} is blocked (offergen check lists every problem):",
+                err=True,
+            )
+            for problem in blocked.problems:
+                click.echo(f"  {problem}", err=True)
+            ctx.exit(EXIT_PROBLEMS)
         except ValidationFailed as failed:
-            for problem in failed.problems:
-                click.echo(str(problem), err=True)
-            click.echo(failed.summary(), err=True)
+            _problems(failed)
             ctx.exit(EXIT_PROBLEMS)
         except OffergenError as error:
             click.echo(f"error: {error}", err=True)
@@ -68,40 +80,59 @@ def cli(ctx: click.Context, workspace: Path) -> None:
     ctx.obj = workspace
 
 
-def _load(ctx: click.Context, check_documents: bool = False) -> Any:
-    from .workspace import load_workspace
+def _problems(failed: ValidationFailed, built: bool = False) -> None:
+    """Every problem, then one summary line."""
+    for problem in failed.problems:
+        click.echo(str(problem), err=True)
+    click.echo(failed.summary(built=built), err=True)
 
-    workspace = load_workspace(ctx.obj)
-    if check_documents:
-        from .documents import check_documents as check_contexts
 
-        check_contexts(workspace)
+def _load(ctx: click.Context) -> Workspace:
+    """The workspace's sound part; its problems are for `check` (and each command's rows)."""
+    from .validate import load_workspace
+
+    return load_workspace(ctx.obj)
+
+
+def _checked(ctx: click.Context, today: Any) -> Workspace:
+    """The workspace as `check` judges it on `today`: git's review dates included."""
+    from .validate import check_workspace
+
+    workspace = check_workspace(ctx.obj, _day(today))
+    for notice in workspace.notices:
+        click.echo(f"warning: {notice}", err=True)
     return workspace
 
 
-@cli.command()
-@click.option(
+def _day(today: Any) -> date:
+    return today.date() if today else date.today()
+
+
+_TODAY = click.option(
     "--today",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     metavar="YYYY-MM-DD",
     help="The date to judge validity by (default: today), for reproducible runs.",
 )
+
+
+@cli.command()
+@_TODAY
 @click.pass_context
 def check(ctx: click.Context, today: Any) -> None:
-    """Validate every file and cross-reference; report every problem."""
-    from datetime import date
+    """Validate every file, reference, requisite, price and rule; report every problem."""
+    from .errors import summary_line
 
-    from .workspace import expired_offers
-
-    day = today.date() if today else date.today()
-    workspace = _load(ctx, check_documents=True)
-    warnings = [*workspace.warnings, *expired_offers(workspace, day)]
-    stale = _stale_reviews(workspace, day)
-    if stale:
-        raise ValidationFailed([*stale, *warnings])
-    for warning in sorted(warnings):
-        click.echo(str(warning), err=True)
-    warned = f", {len(warnings)} warning(s)" if warnings else ""
+    workspace = _checked(ctx, today)
+    shown = [problem for problem in workspace.problems if problem.severity != "note"]
+    for problem in shown:
+        click.echo(str(problem), err=True)
+    if workspace.errors:
+        blocked = list(workspace.blocked)
+        click.echo(summary_line(shown, blocked, len(workspace.offer_ids)), err=True)
+        ctx.exit(EXIT_PROBLEMS)
+    warnings = len(shown)
+    warned = f", {warnings} warning{'' if warnings == 1 else 's'}" if warnings else ""
     click.echo(
         f"ok: {len(workspace.offers)} offers, {len(workspace.clients)} clients, "
         f"{len(workspace.catalog.items)} catalog items{warned}"
@@ -111,18 +142,20 @@ def check(ctx: click.Context, today: Any) -> None:
 @cli.command()
 @click.argument("offers", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as a JSON list.")
+@_TODAY
 @click.pass_context
-def review(ctx: click.Context, offers: tuple[str, ...], as_json: bool) -> None:
+def review(ctx: click.Context, offers: tuple[str, ...], as_json: bool, today: Any) -> None:
     """Legal's checklist for OFFERS (every open offer by default); exit 1 on an error-level finding.
 
-    Clauses that deviate from the library, discounts without approval, payment terms
-    outside the policy and the client's credit, missing requisites, a validity shorter
-    than delivery, placeholders left in any text; each located, as error, warning or note.
+    Everything `check` finds for the offer (discounts without approval, payment terms
+    outside the policy and the client's credit, missing requisites), and clauses that
+    deviate from the library, a validity shorter than delivery, placeholders left in any
+    text; each located, as error, warning or note. A blocked offer is marked invalid.
     """
     from .review import review as review_offers
     from .review import review_json, review_text
 
-    reviews = review_offers(_load(ctx, check_documents=True), offers)
+    reviews = review_offers(_checked(ctx, today), offers)
     if as_json:
         click.echo(json.dumps(review_json(reviews), ensure_ascii=False, indent=2))
     else:
@@ -211,8 +244,13 @@ def build(
             for offer_id, folder in built.folders.items():
                 click.echo(f"{offer_id} at {built.commit[:7]}: {_shown(folder, Path.cwd())}")
         else:
-            workspace = _load(ctx)  # the build checks the contracts of what it renders
-            for warning in workspace.warnings:
+            try:
+                workspace = _load(ctx)
+            except ValidationFailed as failed:
+                _problems(failed, built=True)
+                ctx.exit(EXIT_PROBLEMS)
+            asked = list(offers) or workspace.offer_ids
+            for warning in _warnings_of(workspace, asked):
                 click.echo(str(warning), err=True)
             _stamp(workspace)
             report = run_build(
@@ -220,21 +258,50 @@ def build(
             )
     finally:
         progress.close()
-    for result in report.failed:
-        kept = "its earlier documents are kept, now stale" if result.stale else "nothing written"
-        click.echo(f"FAILED {result.offer_id}: {result.error} ({kept})", err=True)
-    for offer_id in report.removed_offers:
-        click.echo(f"removed {offer_id}: the offer no longer exists")
-    click.echo(
-        f"{report.documents_built} documents built, {report.documents_skipped} up to date, "
-        f"{len(report.failed)} offers failed, {len(report.results)} offers in "
-        f"{report.seconds:.1f} s"
-    )
-    if report.failed:
+    _build_summary(report)
+    if report.failed or report.blocked:
         ctx.exit(EXIT_PROBLEMS)
 
 
-def _stamp(workspace: Any) -> None:
+def _warnings_of(workspace: Workspace, offer_ids: list[str]) -> list[Any]:
+    """The warnings of the offers being built (a blocked offer's errors are said apart)."""
+    return sorted(
+        {
+            problem
+            for offer_id in offer_ids
+            for problem in workspace.findings.get(offer_id, ())
+            if problem.severity == "warning" and offer_id in workspace.offers
+        }
+    )
+
+
+def _build_summary(report: BuildReport) -> None:
+    for result in report.failed:
+        kept = "its earlier documents are kept, now stale" if result.stale else "nothing written"
+        click.echo(f"FAILED {result.offer_id}: {result.error} ({kept})", err=True)
+    for offer in report.blocked:
+        kept = "its earlier documents are kept, now stale" if offer.kept else "nothing built"
+        click.echo(f"BLOCKED {offer.offer_id}: {offer.first} ({kept})", err=True)
+    for offer_id in report.removed_offers:
+        click.echo(f"removed {offer_id}: the offer no longer exists")
+    blocked = f", {len(report.blocked)} blocked" if report.blocked else ""
+    click.echo(
+        f"{report.documents_built} documents built, {report.documents_skipped} up to date, "
+        f"{len(report.failed)} offers failed{blocked}, "
+        f"{len(report.results) + len(report.blocked)} offers in {report.seconds:.1f} s"
+    )
+    if report.blocked and not report.results:
+        click.echo("nothing was built: every offer asked for is blocked (offergen check)", err=True)
+    if report.others_blocked:
+        others = report.others_blocked
+        click.echo(
+            f"note: {others} other offer{'' if others == 1 else 's'} "
+            f"{'has' if others == 1 else 'have'} problems (offergen check)",
+            err=True,
+        )
+
+
+def _stamp(workspace: Workspace) -> None:
     """Give each offer's documents its version in git (none outside a repository)."""
     from .history import Repo, revisions
 
@@ -292,36 +359,13 @@ class _Progress:
 @click.pass_context
 def verify(ctx: click.Context, offers: tuple[str, ...], out_dir: Path | None) -> None:
     """Prove each built PDF and DOCX pair carries the same words, in the same order."""
-    from .build import OUT_DIR, watermark
-    from .render import Templates
-    from .verify import compare, pairs
+    from .audit import verify_outputs
 
-    workspace = _load(ctx)
-    templates = Templates(workspace.templates_dir)
-    target = out_dir or workspace.root / OUT_DIR
     checked, differing = 0, 0
-    for offer_id in offers or sorted(workspace.offers):
-        labels = templates.labels(workspace.settings(offer_id).locale)
-        folder = target / offer_id
-        stems = pairs(p.name for p in folder.iterdir()) if folder.is_dir() else []
-        if not stems:
-            click.echo(
-                f"MISSING {offer_id}: nothing built in {folder} (run offergen build)", err=True
-            )
-            differing += 1
-        for stem in stems:
-            checked += 1
-            pdf, docx = (
-                (folder / f"{stem}.pdf").read_bytes(),
-                (folder / f"{stem}.docx").read_bytes(),
-            )
-            mark = watermark(workspace, offer_id, labels)
-            difference = compare(pdf, docx, labels["page"], labels["page_of"], mark)
-            if difference is None:
-                click.echo(f"same {offer_id}/{stem}")
-            else:
-                differing += 1
-                click.echo(f"DIFFERENT {offer_id}/{stem}: {difference}", err=True)
+    for verdict in verify_outputs(_load(ctx), offers, out_dir):
+        checked += bool(verdict.stem)
+        differing += not verdict.ok
+        click.echo(str(verdict), err=not verdict.ok)
     click.echo(f"{checked} pairs checked, {differing} differ")
     if differing:
         ctx.exit(EXIT_PROBLEMS)
@@ -331,7 +375,9 @@ def verify(ctx: click.Context, offers: tuple[str, ...], out_dir: Path | None) ->
 @click.option(
     "--status",
     "only",
-    type=click.Choice(["draft", "review", "approved", "sent", "accepted", "rejected", "expired"]),
+    type=click.Choice(
+        ["draft", "review", "approved", "sent", "accepted", "rejected", "expired", "invalid"]
+    ),
     help="Only offers in this status.",
 )
 @click.option(
@@ -351,22 +397,11 @@ def verify(ctx: click.Context, offers: tuple[str, ...], out_dir: Path | None) ->
 def status(
     ctx: click.Context, only: str | None, expiring: int | None, today: Any, as_json: bool
 ) -> None:
-    """A table of offers: client, number, status, total, discount, validity."""
-    from datetime import date
-
+    """A table of offers: client, number, status, total, discount, validity; a blocked
+    offer shows as invalid, with its first problem."""
     from .report import status_rows, status_table
-    from .workspace import CLOSED
 
-    day = today.date() if today else date.today()
-    rows = status_rows(_load(ctx), day)
-    if only:
-        rows = [row for row in rows if row["status"] == only]
-    if expiring is not None:
-        rows = [
-            row
-            for row in rows
-            if row["status"] not in (*CLOSED, "expired") and row["days_left"] <= expiring
-        ]
+    rows = status_rows(_load(ctx), _day(today), only, expiring)
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
@@ -383,7 +418,9 @@ def history(ctx: click.Context, offer: str, as_json: bool) -> None:
     from .report import history_rows, history_table
 
     workspace = _load(ctx)
-    workspace.offer(offer)  # an unknown offer fails before git is asked
+    workspace.known(offer)  # an unknown offer fails before git is asked
+    if offer in workspace.blocked:
+        click.echo(f"note: {offer} is invalid now: {workspace.blocked[offer][0]}", err=True)
     repo = _repo(workspace.root)
     rows = history_rows(offer_history(repo, workspace, offer))
     dirty = changed_inputs(repo, workspace, offer)
@@ -437,21 +474,7 @@ def diff_command(
             click.echo(f"{label}: {', '.join(names)}")
 
 
-def _stale_reviews(workspace: Any, today: Any) -> list[Any]:
-    """Reviews older than the last change of their offer (needs the workspace's history)."""
-    from .history import Repo
-    from .past import stale_reviews
-
-    repo = Repo.find(workspace.root)
-    if repo is None or not repo.has_commits:
-        return []
-    if repo.shallow:
-        click.echo("warning: a shallow clone: review dates not checked against history", err=True)
-        return []
-    return stale_reviews(repo, workspace, today)
-
-
-def _repo(root: Path) -> Any:
+def _repo(root: Path) -> Repo:
     """The workspace's repository with its whole history, or a clear refusal."""
     from .history import Repo, no_repository
 
@@ -467,10 +490,9 @@ def _repo(root: Path) -> Any:
 def doctor(ctx: click.Context) -> None:
     """Report what this machine has and lacks for rendering: Pango, HarfBuzz, fonts."""
     from .doctor import examine
-    from .workspace import SHIPPED_TEMPLATES, TEMPLATES_DIR
+    from .workspace import templates_of
 
-    own = ctx.obj / TEMPLATES_DIR
-    findings = examine(own if own.is_dir() else SHIPPED_TEMPLATES)
+    findings = examine(templates_of(ctx.obj))
     for finding in findings:
         click.echo(str(finding))
     needed = [f for f in findings if not f.ok and f.name != "libreoffice"]

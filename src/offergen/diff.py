@@ -28,8 +28,9 @@ from .load import Loc, format_loc
 from .past import changed_inputs, offer_statuses
 from .redline import blank_docx, blank_html, redline_docx, redline_html
 from .render import Templates, html_to_pdf, render_docx, render_page
+from .validate import load_workspace
 from .verify import REDLINE
-from .workspace import CATALOG_FILE, CLIENTS_DIR, CONFIG_FILE, OFFERS_DIR, Workspace, load_workspace
+from .workspace import CATALOG_FILE, CLIENTS_DIR, CONFIG_FILE, OFFERS_DIR, Workspace
 from .write import output_path, write_atomic
 
 PREFERRED_BASES = ("sent", "approved")  # the version the client saw, else the one approved

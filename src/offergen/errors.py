@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import difflib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -30,18 +31,51 @@ class Problem:
 
 
 class ValidationFailed(OffergenError):
-    """The workspace has problems; nothing may be built from it."""
+    """Problems stand in the way: of the offers `blocked` (of `total`), or of a file read
+    on its own (then both are empty)."""
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
+    def __init__(
+        self, problems: Iterable[Problem], blocked: Sequence[str] = (), total: int = 0
+    ) -> None:
         self.problems = sorted(problems)
+        self.blocked = tuple(blocked)
+        self.total = total
         super().__init__(f"{len(self.problems)} problem(s) in the workspace")
 
-    def summary(self) -> str:
-        errors = [p for p in self.problems if p.severity == "error"]
-        files = {p.path for p in errors}
-        noun = "error" if len(errors) == 1 else "errors"
-        fnoun = "file" if len(files) == 1 else "files"
-        return f"{len(errors)} {noun} in {len(files)} {fnoun}; nothing was built."
+    def summary(self, *, built: bool = False) -> str:
+        """`3 errors in 2 files; 2 of 14 offers blocked (a, b).`; `built` adds that
+        nothing was built, for a build that was asked for and could make nothing."""
+        line = summary_line(self.problems, self.blocked, self.total)
+        return f"{line[:-1]}; nothing was built." if built else line
+
+
+def summary_line(problems: Iterable[Problem], blocked: Sequence[str], total: int) -> str:
+    """How many errors in how many files, and which offers they block."""
+    errors = [p for p in problems if p.severity == "error"]
+    files = {p.path for p in errors}
+    head = f"{_counted(len(errors), 'error')} in {_counted(len(files), 'file')}"
+    if not total:
+        return f"{head}."
+    if not blocked:
+        return f"{head}; no offer blocked."
+    return f"{head}; {len(blocked)} of {total} offers blocked ({shortlist(blocked)})."
+
+
+def shortlist(names: Sequence[str], most: int = 8) -> str:
+    """`a, b, c` or, past `most`, `a, b, … and 12 more`."""
+    if len(names) <= most:
+        return ", ".join(names)
+    return f"{', '.join(names[:most])}, … and {len(names) - most} more"
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """`; did you mean 'x'?` for the closest of `choices`, or nothing."""
+    close = difflib.get_close_matches(value, list(choices), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 class RenderError(OffergenError):
@@ -54,3 +88,15 @@ class RenderError(OffergenError):
 
 class NotFound(OffergenError):
     """A named offer, client or file does not exist in the workspace."""
+
+
+class Blocked(ValidationFailed):
+    """A named offer exists but problems block it (in its file or in what it uses)."""
+
+    def __init__(self, offer_id: str, problems: Iterable[Problem]) -> None:
+        self.offer_id = offer_id
+        super().__init__(problems, (offer_id,), 1)
+
+    def first(self) -> Problem:
+        errors = [p for p in self.problems if p.severity == "error"]
+        return (errors or self.problems)[0]

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .errors import NotFound, OffergenError, ValidationFailed
 from .load import load_document
+from .validate import load_workspace
 from .workspace import (
     CATALOG_FILE,
     CLIENTS_DIR,
@@ -31,7 +32,6 @@ from .workspace import (
     OFFERS_DIR,
     TEMPLATES_DIR,
     Workspace,
-    load_workspace,
 )
 
 SHORT = 7  # a fixed length: git's own abbreviation grows with the repository
@@ -326,6 +326,12 @@ def load_at(repo: Repo, sha: str, target: Path, offer_ids: Sequence[str] = ()) -
         raise ValidationFailed(
             replace(p, path=f"{sha[:SHORT]}:{p.path}") for p in failed.problems
         ) from None
+    at = f"{sha[:SHORT]}:"
+    workspace.problems = [replace(p, path=at + p.path) for p in workspace.problems]
+    workspace.findings = {
+        oid: tuple(replace(p, path=at + p.path) for p in found)
+        for oid, found in workspace.findings.items()
+    }
     for offer_id in offer_ids:
         try:
             workspace.offer(offer_id)

@@ -39,6 +39,19 @@ VAT_RATES = (22, 10, 7, 5, 0, "none")
 Locale = Literal["ru", "en"]
 Currency = Literal["RUB", "EUR", "USD"]
 Status = Literal["draft", "review", "approved", "sent", "accepted", "rejected"]
+STATUSES: tuple[Status, ...] = ("draft", "review", "approved", "sent", "accepted", "rejected")
+DRAFTS: tuple[Status, ...] = ("draft", "review")  # documents carry the ПРОЕКТ watermark
+APPROVAL_REQUIRED: tuple[Status, ...] = ("approved", "sent", "accepted")  # rules bind as errors
+CLOSED: tuple[Status, ...] = ("accepted", "rejected")  # the outcome is known; nothing to fix
+# Exceptions to the payment policy and the client's reliability that an approval may cover.
+Exception_ = Literal["discount", "deferral", "prepayment", "credit_limit", "prepayment_required"]
+EXCEPTIONS: tuple[str, ...] = (
+    "discount",
+    "deferral",
+    "prepayment",
+    "credit_limit",
+    "prepayment_required",
+)
 ClientKind = Literal["company", "entrepreneur", "foreign"]
 
 
@@ -191,6 +204,11 @@ class Seller(Model):
     bank: Bank
     signatory: Signatory
 
+    @property
+    def is_entrepreneur(self) -> bool:
+        """An ИП sells under a personal ИНН of 12 digits; a company's has 10."""
+        return len(self.inn) == 12
+
 
 class Defaults(Model):
     locale: Locale = "ru"
@@ -237,7 +255,7 @@ class Catalog(Model):
 
     prices_include_vat: Flag | None = None
     categories: dict[Text, Localized] = {}  # category code: its name as documents print it
-    items: list[CatalogItem] = Field(min_length=1)
+    items: list[CatalogItem] = []  # a new workspace starts with none
 
 
 class Reliability(Model):
@@ -311,21 +329,25 @@ class Terms(Model):
 
 
 class Approval(Model):
-    """Who approved a discount above the policy's threshold."""
+    """Who approved an exception: a discount above the policy's threshold by default, or
+    the exceptions `covers` names (a longer deferral, less prepayment, a credit limit)."""
 
     by: Text
     position: Text | None = None
     date: Day
+    covers: Annotated[list[Exception_], Field(min_length=1)] = ["discount"]
     note: Text | None = None
 
 
 class Review(Model):
-    """One reviewer's verdict on the offer (legal, finance or the head of sales)."""
+    """One reviewer's verdict on the offer (legal, finance or the head of sales); an
+    approving finance or sales_head review may name the exceptions it `covers`."""
 
     by: Text
     role: Literal["legal", "finance", "sales_head"]
     date: Day
     verdict: Literal["approved", "changes_requested"]
+    covers: list[Exception_] = []
     note: Text | None = None
 
 
@@ -390,6 +412,41 @@ class Offer(Model):
     def approved_by(self, role: str) -> bool:
         index = self.standing_reviews().get(role)
         return index is not None and self.review[index].verdict == "approved"
+
+    @property
+    def is_open(self) -> bool:
+        """Still to be decided by the client: anything but accepted or rejected."""
+        return self.status not in CLOSED
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status in DRAFTS
+
+    @property
+    def binds(self) -> bool:
+        """Approved, sent or accepted: the policy's rules are errors, not warnings."""
+        return self.status in APPROVAL_REQUIRED
+
+    def covered(self, exception: str) -> list[tuple[tuple[str | int, ...], str]]:
+        """Who approved `exception`, as (location in the offer, who and when): the
+        `approval:` record, and the standing approving reviews of finance and the head of
+        sales (the head of sales approves a discount by approving the offer)."""
+        found: list[tuple[tuple[str | int, ...], str]] = []
+        if self.approval is not None and exception in self.approval.covers:
+            position = f", {self.approval.position}" if self.approval.position else ""
+            found.append((("approval",), f"{self.approval.by}{position}, on {self.approval.date}"))
+        for role, index in sorted(self.standing_reviews().items()):
+            entry = self.review[index]
+            if role == "legal" or entry.verdict != "approved":
+                continue
+            if exception in entry.covers or (exception == "discount" and role == "sales_head"):
+                found.append(
+                    (("review", index), f"{entry.by}, {_ROLE_NAMES[role]}, on {entry.date}")
+                )
+        return found
+
+
+_ROLE_NAMES = {"finance": "finance", "sales_head": "head of sales"}
 
 
 Basis = Literal["order_total", "line_qty", "client_tier", "annual_turnover", "prepayment", "promo"]
@@ -512,6 +569,40 @@ def parse(model: type[ModelT], document: Document) -> ModelT:
     except ValidationError as error:
         problems = [_problem(model, document, detail) for detail in error.errors()]
         raise ValidationFailed(problems) from None
+
+
+def parse_parts(
+    model: type[ModelT], document: Document, collection: str
+) -> tuple[ModelT, dict[str | int, list[Problem]]]:
+    """Validate a document whose `collection` (a list or a mapping of entries) may hold
+    broken entries: they are left out and their problems returned by key (index or name).
+    A problem outside the collection still raises `ValidationFailed`, with all of them."""
+    try:
+        return model.model_validate(document.data), {}
+    except ValidationError as error:
+        details = error.errors()
+    broken: dict[str | int, list[Problem]] = {}
+    whole: list[Problem] = []
+    for detail in details:
+        problem = _problem(model, document, detail)
+        loc = _data_loc(document.data, detail["loc"])
+        if len(loc) >= 2 and loc[0] == collection:
+            broken.setdefault(loc[1], []).append(problem)
+        else:
+            whole.append(problem)
+    if whole:
+        raise ValidationFailed([*whole, *(p for found in broken.values() for p in found)])
+    data = dict(document.data)
+    entries = data[collection]
+    if isinstance(entries, list):
+        data[collection] = [entry for index, entry in enumerate(entries) if index not in broken]
+    else:
+        data[collection] = {key: entry for key, entry in entries.items() if key not in broken}
+    try:
+        return model.model_validate(data), broken
+    except ValidationError as error:  # what the collection's own rules say of the rest
+        problems = [_problem(model, document, detail) for detail in error.errors()]
+        raise ValidationFailed([*problems, *(p for v in broken.values() for p in v)]) from None
 
 
 def _problem(model: type[Model], document: Document, detail: ErrorDetails) -> Problem:

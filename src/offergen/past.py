@@ -19,7 +19,8 @@ from .errors import OffergenError, Problem, ValidationFailed
 from .history import SHARED_INPUTS, Commit, Repo, input_paths, is_input
 from .inputs import digest, priced_inputs
 from .load import Loc, load_document
-from .workspace import APPROVAL_REQUIRED, OFFERS_DIR, TEMPLATES_DIR, Workspace, load_workspace
+from .validate import load_workspace
+from .workspace import APPROVAL_REQUIRED, OFFERS_DIR, TEMPLATES_DIR, Workspace
 
 BOOKKEEPING = {"status", "review", "approval"}  # what a review itself changes
 UNPRINTED = {"policy", "reliability"}  # what legal and finance judge by, never printed
@@ -104,7 +105,7 @@ def _load(root: Path, files: dict[str, bytes | None], offer_id: str) -> State:
             (root / path).parent.mkdir(parents=True, exist_ok=True)
             (root / path).write_bytes(data)
     try:
-        workspace = load_workspace(root)
+        workspace = load_workspace(root, layouts=False)
         essence = substance(workspace, offer_id)  # while its files are still there
     except ValidationFailed as failed:
         first = failed.problems[0] if failed.problems else None
@@ -158,7 +159,7 @@ class HistoryRow:
 
 def offer_history(repo: Repo, workspace: Workspace, offer_id: str) -> list[HistoryRow]:
     """Every commit that changed the offer or what it is built from, newest first."""
-    client = workspace.offer(offer_id).client
+    client = workspace.client_id(offer_id) or ""
     commits = repo.index().offer_commits(offer_id, client)
     files = input_paths(offer_id, client)
     states = load_states(repo, [c.sha for c in commits], offer_id)
@@ -170,7 +171,7 @@ def offer_history(repo: Repo, workspace: Workspace, offer_id: str) -> list[Histo
 
 def changed_inputs(repo: Repo, workspace: Workspace, offer_id: str) -> list[str]:
     """The offer's inputs with uncommitted changes in the working tree."""
-    files = input_paths(offer_id, workspace.offer(offer_id).client)
+    files = input_paths(offer_id, workspace.client_id(offer_id) or "")
     return sorted(path for path in repo.changed() if is_input(path, files))
 
 

@@ -235,7 +235,7 @@ def price_offer(
     verdict = ApprovalVerdict(
         threshold,
         threshold is not None and effective_discount(totals) > threshold,
-        offer.approval is not None or offer.approved_by("sales_head"),
+        bool(offer.covered("discount")),
     )
     hints = tuple(
         o

@@ -9,7 +9,7 @@ from typing import Any
 from .formatting import format_amount, format_date, format_number, format_percent
 from .past import HistoryRow
 from .pricing import PricedOffer, step_cuts
-from .workspace import CLOSED, Workspace
+from .workspace import Workspace, offer_source
 
 
 def _money(value: Decimal) -> str:
@@ -203,45 +203,90 @@ def price_explanation(workspace: Workspace, offer_id: str, labels: dict[str, str
     return "\n".join(out)
 
 
-def status_rows(workspace: Workspace, today: date) -> list[dict[str, Any]]:
-    """One row per offer: who, what, how much, and how long it stays valid."""
-    rows = []
-    for offer_id in sorted(workspace.offers):
-        offer, priced = workspace.offer(offer_id), workspace.price(offer_id)
-        valid_until = workspace.settings(offer_id).valid_until
-        expired = offer.status not in CLOSED and valid_until < today
-        rows.append(
-            {
-                "offer": offer_id,
-                "client": workspace.clients[offer.client].name,
-                "number": offer.number,
-                "status": "expired" if expired else offer.status,
-                "gross": _money(priced.totals.gross),
-                "currency": priced.currency,
-                "effective_discount": _num(priced.effective_discount),
-                "valid_until": valid_until.isoformat(),
-                "days_left": (valid_until - today).days,
-            }
-        )
+def status_rows(
+    workspace: Workspace, today: date, only: str | None = None, expiring: int | None = None
+) -> list[dict[str, Any]]:
+    """One row per offer: who, what, how much, and how long it stays valid; a blocked
+    offer's row says "invalid" and its first problem. `only` keeps one status (or
+    "expired", "invalid"), `expiring` the open offers whose validity ends within so many
+    days."""
+    rows = [
+        _status_row(workspace, offer_id, today)
+        if offer_id in workspace.offers
+        else _invalid_row(workspace, offer_id)
+        for offer_id in workspace.offer_ids
+    ]
+    if only:
+        rows = [row for row in rows if row["status"] == only]
+    if expiring is not None:
+        rows = [row for row in rows if row["open"] and row["days_left"] <= expiring]
     return rows
+
+
+def _status_row(workspace: Workspace, offer_id: str, today: date) -> dict[str, Any]:
+    offer, priced = workspace.offer(offer_id), workspace.price(offer_id)
+    valid_until = workspace.settings(offer_id).valid_until
+    expired = offer.is_open and valid_until < today
+    return {
+        "offer": offer_id,
+        "client": workspace.clients[offer.client].name,
+        "number": offer.number,
+        "status": "expired" if expired else offer.status,
+        "open": offer.is_open and not expired,
+        "gross": _money(priced.totals.gross),
+        "currency": priced.currency,
+        "effective_discount": _num(priced.effective_discount),
+        "valid_until": valid_until.isoformat(),
+        "days_left": (valid_until - today).days,
+        "problem": None,
+    }
+
+
+def _invalid_row(workspace: Workspace, offer_id: str) -> dict[str, Any]:
+    client_id = workspace.client_id(offer_id)
+    client = workspace.clients.get(client_id or "")
+    source = workspace.sources.get(offer_source(offer_id))
+    number = source.data.get("number") if source and isinstance(source.data, dict) else None
+    return {
+        "offer": offer_id,
+        "client": client.name if client else client_id or "?",
+        "number": number if isinstance(number, str) else "?",
+        "status": "invalid",
+        "open": False,
+        "gross": None,
+        "currency": None,
+        "effective_discount": None,
+        "valid_until": None,
+        "days_left": None,
+        "problem": str(workspace.blocked[offer_id][0]),
+    }
 
 
 def status_table(rows: list[dict[str, Any]]) -> str:
     header = ["offer", "client", "number", "status", "gross", "disc. %", "valid until", "days"]
-    body = [
-        [
-            r["offer"],
-            r["client"],
-            r["number"],
-            r["status"],
-            f"{format_amount(Decimal(r['gross']), 'en')} {r['currency']}",
-            format(Decimal(r["effective_discount"]).quantize(Decimal("0.01")), "f"),
-            r["valid_until"],
-            str(r["days_left"]),
-        ]
-        for r in rows
+    body = [_status_cells(row) for row in rows]
+    text = table(header, body, right={4, 5, 7})
+    problems = [f"{r['offer']}: {r['problem']}" for r in rows if r["problem"]]
+    return (
+        "\n".join([text, "", "invalid (offergen check lists every problem):", *problems])
+        if (problems)
+        else text
+    )
+
+
+def _status_cells(r: dict[str, Any]) -> list[str]:
+    if r["problem"]:
+        return [r["offer"], r["client"], r["number"], r["status"], "", "", "", ""]
+    return [
+        r["offer"],
+        r["client"],
+        r["number"],
+        r["status"],
+        f"{format_amount(Decimal(r['gross']), 'en')} {r['currency']}",
+        format(Decimal(r["effective_discount"]).quantize(Decimal("0.01")), "f"),
+        r["valid_until"],
+        str(r["days_left"]),
     ]
-    return table(header, body, right={4, 5, 7})
 
 
 def table(header: list[str], body: list[list[str]], right: set[int]) -> str:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from ..clauses import ClauseError
-from ..errors import Problem, ValidationFailed
-from ..render import DocumentMeta, Templates
+from ..errors import Problem, RenderError
+from ..render import DocumentMeta
 from ..workspace import Workspace
 from .contract import contract_context, contract_sections
 from .disagreements import disagreements_context
@@ -48,24 +48,20 @@ def documents_for(workspace: Workspace, offer_id: str) -> tuple[DocumentKind, ..
     return tuple(KINDS[name] for name in workspace.document_names(offer_id))
 
 
-def check_documents(workspace: Workspace, offer_ids: Iterable[str] | None = None) -> None:
-    """Build every document's context before anything renders; raise located problems.
-
-    Clause conditions and texts are templates of legal's library: whether they evaluate
-    for one offer is only known with that offer's data.
-    """
-    templates = Templates(workspace.templates_dir)
-    problems: set[Problem] = set()
-    for offer_id in sorted(workspace.offers) if offer_ids is None else offer_ids:
-        offer = workspace.offer(offer_id)
-        if offer.contract is None:
-            continue
-        locale = workspace.settings(offer_id).locale
-        text = Text(templates.labels(locale), locale, workspace.price(offer_id).currency)
-        try:
-            contract_sections(workspace, offer_id, text)
-        except ClauseError as error:
-            loaded = workspace.clause_library(offer.contract.type)
-            problems.add(error.problem(loaded, locale))
-    if problems:
-        raise ValidationFailed(problems)
+def contract_problems(workspace: Workspace, offer_id: str) -> list[Problem]:
+    """Arrange the offer's contract, if it has one: a clause whose condition or text fails
+    for this offer's data is a problem located in the clause library."""
+    offer = workspace.offer(offer_id)
+    if offer.contract is None:
+        return []
+    locale = workspace.settings(offer_id).locale
+    try:
+        labels = workspace.templates.labels(locale)
+    except RenderError:
+        return []  # the labels' own problems block the offer already
+    text = Text(labels, locale, workspace.price(offer_id).currency)
+    try:
+        contract_sections(workspace, offer_id, text)
+    except ClauseError as error:
+        return [error.problem(workspace.clause_library(offer.contract.type), locale)]
+    return []

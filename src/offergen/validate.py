@@ -1,0 +1,577 @@
+"""Turn a workspace folder into a `Workspace`: every file read and checked in one run,
+every problem located and scoped to the offers it blocks.
+
+A problem blocks only what depends on it: the seller or the catalog file as a whole,
+every offer; one catalog item, the offers that sell it; one discount scheme, the offers
+that name it; a clause library, the offers whose contract uses it; a template, the offers
+that get its document; a client card, its offers; an offer file, that offer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeVar, get_args
+
+from . import requisites
+from .clauses import load_library
+from .errors import Problem, ValidationFailed, did_you_mean
+from .load import Document, Loc, load_document
+from .models import (
+    ID_PATTERN,
+    Bank,
+    Catalog,
+    Client,
+    Config,
+    ContractType,
+    Discounts,
+    Model,
+    Offer,
+    parse,
+    parse_parts,
+)
+from .rules import offer_problems, reference_problems
+from .workspace import (
+    CATALOG_FILE,
+    CLIENTS_DIR,
+    CONFIG_FILE,
+    DISCOUNTS_FILE,
+    OFFERS_DIR,
+    Workspace,
+    client_source,
+    document_names,
+    offer_source,
+    templates_of,
+)
+
+ModelT = TypeVar("ModelT", bound=Model)
+
+# What a problem blocks: (kind, name). EVERYTHING blocks every offer; NOTHING, none.
+Scope = tuple[str, str]
+EVERYTHING: Scope = ("all", "")
+NOTHING: Scope = ("none", "")
+
+
+@dataclass
+class _Uses:
+    """What an offer file names, read from its raw data so that even an offer whose
+    model fails is blocked by what it uses."""
+
+    client: str | None = None
+    skus: set[str] = field(default_factory=set)
+    schemes: set[str] = field(default_factory=set)
+    contract: str | None = None
+    documents: set[str] = field(default_factory=set)
+    locale: str | None = None
+
+    def scopes(self, offer_id: str) -> set[Scope]:
+        found = {EVERYTHING, ("offer", offer_id)}
+        found |= {("sku", sku) for sku in self.skus} | {("scheme", s) for s in self.schemes}
+        found |= {("document", name) for name in self.documents}
+        if self.schemes:
+            found.add(("discounts", ""))
+        if self.client is not None:
+            found.add(("client", self.client))
+        if self.contract is not None:
+            found.add(("library", self.contract))
+        if self.locale is not None:
+            found.add(("locale", self.locale))
+        return found
+
+
+class _Collector:
+    """Reads workspace files and gathers every problem with what it blocks."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.sources: dict[str, Document] = {}
+        self.found: list[tuple[Problem, Scope]] = []
+
+    def add(self, scope: Scope, problems: Iterator[Problem] | list[Problem]) -> None:
+        self.found += [(problem, scope) for problem in problems]
+
+    def read(self, relative: str, scope: Scope, optional: bool = False) -> Document | None:
+        path = self.root / relative
+        if not path.is_file():
+            if not optional:
+                self.add(scope, [Problem(relative, 1, 1, "", _MISSING_FILE)])
+            return None
+        if not path.resolve().is_relative_to(self.root):
+            self.add(scope, [Problem(relative, 1, 1, "", "links outside the workspace")])
+            return None
+        try:
+            document = load_document(path.read_bytes(), relative)
+        except ValidationFailed as failed:
+            self.add(scope, failed.problems)
+            return None
+        self.sources[relative] = document
+        return document
+
+    def model(
+        self, relative: str, model: type[ModelT], scope: Scope, optional: bool = False
+    ) -> ModelT | None:
+        document = self.read(relative, scope, optional)
+        if document is None:
+            return None
+        try:
+            return parse(model, document)
+        except ValidationFailed as failed:
+            self.add(scope, failed.problems)
+            return None
+
+    def folder(self, folder: str, kind: str) -> list[str]:
+        """The ids of the folder's files; misnamed files are problems that block nothing
+        (no offer can name them)."""
+        directory = self.root / folder
+        if not directory.is_dir():
+            return []
+        ids = []
+        for path in sorted(directory.iterdir()):
+            relative = f"{folder}/{path.name}"
+            if path.name.startswith(".") or path.is_dir():
+                continue
+            if path.suffix != ".yaml":
+                self.add(NOTHING, [Problem(relative, 1, 1, "", _not_yaml_message(path))])
+            elif not re.fullmatch(ID_PATTERN, path.stem):
+                self.add(NOTHING, [Problem(relative, 1, 1, "", _bad_id_message(path.stem))])
+            else:
+                ids.append(path.stem)
+        return ids
+
+
+_MISSING_FILE = "file not found; is this an offergen workspace? (offergen -C DIR points elsewhere)"
+
+
+def _not_yaml_message(path: Path) -> str:
+    if path.suffix == ".yml":
+        return "use the .yaml extension (the file stem is the id)"
+    return "only .yaml files belong here"
+
+
+def _bad_id_message(stem: str) -> str:
+    return (
+        f"file name {stem!r} is not a valid id: use lower-case latin letters, digits, "
+        "'.', '_' and '-', starting with a letter or digit, at most 64 characters"
+    )
+
+
+Judge = Callable[[Workspace], list[Problem]]
+
+
+def load_workspace(root: Path, judges: Sequence[Judge] = (), *, layouts: bool = True) -> Workspace:
+    """Read and check every file under `root`. The workspace holds the sound offers and
+    every problem; `ValidationFailed` only when the seller's configuration or the catalog
+    cannot be read at all, which leaves nothing to build.
+
+    `judges` add problems of offers located in their files; they see every offer whose
+    references hold, before the rules' errors block any, so no rule hides another.
+    `layouts=False` leaves the layouts and labels unchecked: a past state loaded only to
+    tell what its documents say has its clause libraries and nothing else of templates/."""
+    collector = _Collector(root.resolve())
+    config = collector.model(CONFIG_FILE, Config, EVERYTHING)
+    if config is not None:
+        collector.add(EVERYTHING, _seller_problems(collector.sources[CONFIG_FILE], config))
+    catalog = _read_catalog(collector)
+    discounts = _read_discounts(collector, catalog)
+    clients = _read_clients(collector)
+    offers, uses = _read_offers(collector)
+    known_types = set(get_args(ContractType))  # another type is the offer's own problem
+    _check_libraries(collector, {u.contract or "" for u in uses.values()} & known_types)
+    if layouts:
+        _check_templates(collector, uses)
+    if config is None or catalog is None:
+        problems = [problem for problem, _ in collector.found]
+        raise ValidationFailed(problems, sorted(uses), len(uses))
+    workspace = Workspace(
+        collector.root, config, catalog, clients, offers, collector.sources, discounts
+    )
+    parsed = dict(offers)
+    _scope(workspace, collector, uses)
+
+    # What an offer names is judged for every offer that parses, even one that something
+    # else blocks; the rules only for those whose references hold.
+    references = {oid: list(reference_problems(workspace, oid, o)) for oid, o in parsed.items()}
+    for offer_id, problem in _duplicate_numbers(parsed, collector.sources):
+        references[offer_id].append(problem)
+    workspace.block(references)
+    found: dict[str, list[Problem]] = {}
+    for offer_id in list(workspace.offers):
+        found[offer_id] = list(offer_problems(workspace, offer_id))
+    for judge in judges:
+        for offer_id, problems in by_offer(judge(workspace)).items():
+            found.setdefault(offer_id, []).extend(problems)
+    workspace.block(found)
+    return workspace
+
+
+def _scope(workspace: Workspace, collector: _Collector, uses: dict[str, _Uses]) -> None:
+    """Give each offer the problems of what it uses; drop the blocked from `offers`."""
+    workspace.problems = sorted({problem for problem, _ in collector.found})
+    for offer_id, used in uses.items():
+        scopes = used.scopes(offer_id)
+        mine = {problem for problem, scope in collector.found if scope in scopes}
+        workspace.findings[offer_id] = tuple(sorted(mine))
+        if any(problem.severity == "error" for problem in mine):
+            workspace.offers.pop(offer_id, None)
+
+
+# --- files --------------------------------------------------------------------------------
+
+
+def _read_catalog(collector: _Collector) -> Catalog | None:
+    """The catalog with its sound items; a broken item blocks the offers that sell it."""
+    document = collector.read(CATALOG_FILE, EVERYTHING)
+    if document is None:
+        return None
+    try:
+        catalog, broken = parse_parts(Catalog, document, "items")
+    except ValidationFailed as failed:
+        collector.add(EVERYTHING, failed.problems)
+        return None
+    raw = document.data.get("items") if isinstance(document.data, dict) else None
+    for index, problems in broken.items():
+        collector.add(_item_scope(raw, index), problems)
+    _check_catalog(collector, document)
+    return catalog.model_copy(
+        update={"items": [i for i in catalog.items if i.sku not in _broken_skus(collector)]}
+    )
+
+
+def _item_scope(raw: Any, index: str | int) -> Scope:
+    entry = raw[index] if isinstance(raw, list) and isinstance(index, int) else None
+    sku = entry.get("sku") if isinstance(entry, dict) else None
+    if isinstance(sku, Decimal):  # unquoted digits: the text an offer would name it by
+        sku = format(sku, "f")
+    # An item whose sku cannot be read could be any of them.
+    return ("sku", sku) if isinstance(sku, str) and sku else EVERYTHING
+
+
+def _broken_skus(collector: _Collector) -> set[str]:
+    return {
+        scope[1]
+        for problem, scope in collector.found
+        if scope[0] == "sku" and problem.severity == "error"
+    }
+
+
+def _check_catalog(collector: _Collector, doc: Document) -> None:
+    """Duplicate skus and unknown categories, judged on the file as written."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    named = data.get("categories") if isinstance(data.get("categories"), dict) else {}
+    seen: dict[str, int] = {}
+    for index, item in enumerate(data.get("items") or []):
+        sku = item.get("sku") if isinstance(item, dict) else None
+        if not isinstance(sku, str):
+            continue
+        if sku in seen:
+            line = doc.position(("items", seen[sku], "sku"))[0]
+            message = f"sku {sku!r} is already listed on line {line}"
+            collector.add(("sku", sku), [doc.problem(("items", index, "sku"), message)])
+        else:
+            seen[sku] = index
+        category = item.get("category")
+        if named and isinstance(category, str) and category not in named:
+            message = (
+                f"{category!r} is not one of the categories: named in this file "
+                f"({', '.join(named)}){did_you_mean(category, named)}"
+            )
+            collector.add(("sku", sku), [doc.problem(("items", index, "category"), message)])
+
+
+def _read_discounts(collector: _Collector, catalog: Catalog | None) -> Discounts:
+    """The schemes that are sound; a broken one blocks the offers that name it, a broken
+    policy every offer that names any."""
+    document = collector.read(DISCOUNTS_FILE, ("discounts", ""), optional=True)
+    if document is None:
+        return Discounts()
+    try:
+        book, broken = parse_parts(Discounts, document, "schemes")
+    except ValidationFailed as failed:
+        collector.add(("discounts", ""), failed.problems)
+        return Discounts()
+    for name, problems in broken.items():
+        collector.add(("scheme", str(name)), problems)
+    if catalog is not None:
+        for name, problems in _scheme_problems(document, book, catalog).items():
+            collector.add(("scheme", name), problems)
+    return book
+
+
+def _read_clients(collector: _Collector) -> dict[str, Client]:
+    clients = {}
+    for client_id in collector.folder(CLIENTS_DIR, "client"):
+        relative, scope = client_source(client_id), ("client", client_id)
+        client = collector.model(relative, Client, scope)
+        if client is not None:
+            collector.add(scope, _client_problems(collector.sources[relative], client))
+            clients[client_id] = client
+    return clients
+
+
+def _read_offers(collector: _Collector) -> tuple[dict[str, Offer], dict[str, _Uses]]:
+    offers, uses = {}, {}
+    for offer_id in collector.folder(OFFERS_DIR, "offer"):
+        relative = offer_source(offer_id)
+        offer = collector.model(relative, Offer, ("offer", offer_id))
+        document = collector.sources.get(relative)
+        uses[offer_id] = _uses(document.data if document else None, offer)
+        if offer is not None:
+            offers[offer_id] = offer
+    return offers, uses
+
+
+def _uses(data: Any, offer: Offer | None) -> _Uses:
+    if offer is not None:
+        contract = offer.contract.type if offer.contract else None
+        return _Uses(
+            offer.client,
+            {item.sku for item in offer.items if item.sku is not None},
+            set(offer.schemes),
+            contract,
+            set(document_names(offer)),
+            offer.locale,
+        )
+    if not isinstance(data, dict):
+        return _Uses()
+    items: list[Any] = data["items"] if isinstance(data.get("items"), list) else []
+    schemes: list[Any] = data["schemes"] if isinstance(data.get("schemes"), list) else []
+    written: dict[str, Any] = data["contract"] if isinstance(data.get("contract"), dict) else {}
+    return _Uses(
+        _text(data.get("client")),
+        {s for item in items if isinstance(item, dict) and (s := _text(item.get("sku")))},
+        {s for name in schemes if (s := _text(name))},
+        _text(written.get("type")),
+    )
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _check_libraries(collector: _Collector, types: set[str]) -> None:
+    """Each clause library an offer's contract uses, read once; its problems block them."""
+    templates = templates_of(collector.root)
+    for contract_type in sorted(types):
+        try:
+            load_library(templates, contract_type)
+        except ValidationFailed as failed:
+            collector.add(("library", contract_type), failed.problems)
+
+
+def _check_templates(collector: _Collector, uses: dict[str, _Uses]) -> None:
+    """Each layout the offers' documents use and the labels of their languages."""
+    from .render.check import label_problems, template_problems
+
+    templates = templates_of(collector.root)
+    documents = sorted({name for used in uses.values() for name in used.documents})
+    for name, problems in template_problems(templates, documents).items():
+        collector.add(("document", name), problems)
+    for locale, problems in label_problems(templates).items():
+        collector.add(EVERYTHING if locale is None else ("locale", locale), problems)
+
+
+# --- requisites -------------------------------------------------------------------------
+
+
+def _seller_problems(doc: Document, config: Config) -> Iterator[Problem]:
+    seller = config.seller
+    checks = _Checks(doc)
+    checks(("seller", "inn"), requisites.check_inn(seller.inn))
+    if seller.is_entrepreneur:
+        checks(("seller", "ogrn"), requisites.check_ogrnip(seller.ogrn))
+    else:
+        if seller.kpp is None:
+            checks(("seller", "kpp"), "required for a company (ИНН of 10 digits)")
+        else:
+            checks(("seller", "kpp"), requisites.check_kpp(seller.kpp))
+        checks(("seller", "ogrn"), requisites.check_ogrn(seller.ogrn))
+    checks.bank(("seller", "bank"), seller.bank)
+    return iter(checks.problems)
+
+
+def _client_problems(doc: Document, client: Client) -> list[Problem]:
+    checks = _Checks(doc)
+
+    def require(name: str, why: str) -> str | None:
+        value: str | None = getattr(client, name)
+        if value is None:
+            checks((name,), f"required for {why}")
+        return value
+
+    def forbid(name: str, why: str) -> None:
+        if getattr(client, name) is not None:
+            checks.problems.append(doc.problem((name,), f"not used for {why}", key=True))
+
+    if client.kind == "company":
+        if (inn := require("inn", "a company")) is not None:
+            checks(("inn",), requisites.check_inn(inn, "company"))
+        if (kpp := require("kpp", "a company")) is not None:
+            checks(("kpp",), requisites.check_kpp(kpp))
+        if (ogrn := require("ogrn", "a company")) is not None:
+            checks(("ogrn",), requisites.check_ogrn(ogrn))
+    elif client.kind == "entrepreneur":
+        if (inn := require("inn", "an entrepreneur")) is not None:
+            checks(("inn",), requisites.check_inn(inn, "entrepreneur"))
+        forbid("kpp", "an entrepreneur (an ИП has no КПП)")
+        if (ogrn := require("ogrn", "an entrepreneur (ОГРНИП, 15 digits)")) is not None:
+            checks(("ogrn",), requisites.check_ogrnip(ogrn))
+    else:
+        require("country", "a foreign client")
+        forbid("kpp", "a foreign client")
+        forbid("ogrn", "a foreign client; give registration_number")
+        if client.inn is not None:
+            checks(("inn",), requisites.check_inn(client.inn))
+    if client.bank is not None and (client.kind != "foreign" or client.bank.bik is not None):
+        # A foreign client may bank in Russia: a БИК given is checked like any other.
+        checks.bank(("bank",), client.bank)
+    return checks.problems
+
+
+class _Checks:
+    """Collects the messages of requisite checks as located problems."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.problems: list[Problem] = []
+
+    def __call__(self, loc: Loc, message: str | None) -> None:
+        if message is not None:
+            self.problems.append(self.doc.problem(loc, message))
+
+    def bank(self, loc: Loc, bank: Bank) -> None:
+        if bank.bik is None:
+            self((*loc, "bik"), "required for a Russian bank")
+            return
+        bik_problem = requisites.check_bik(bank.bik)
+        self((*loc, "bik"), bik_problem)
+        if bank.corr_account is None:
+            self((*loc, "corr_account"), "required for a Russian bank")
+        if bik_problem is not None:
+            return
+        self((*loc, "account"), requisites.check_settlement_account(bank.account, bank.bik))
+        if bank.corr_account is not None:
+            self(
+                (*loc, "corr_account"),
+                requisites.check_correspondent_account(bank.corr_account, bank.bik),
+            )
+
+
+# --- discount schemes -----------------------------------------------------------------------
+
+
+def _scheme_problems(doc: Document, book: Discounts, catalog: Catalog) -> dict[str, list[Problem]]:
+    skus = {item.sku for item in catalog.items}
+    categories = {item.category for item in catalog.items if item.category}
+    found: dict[str, list[Problem]] = {}
+    for name, scheme in book.schemes.items():
+        problems = found.setdefault(name, [])
+        loc: Loc = ("schemes", name)
+        if isinstance(scheme.tiers, list):
+            for index in range(1, len(scheme.tiers)):
+                before, tier = scheme.tiers[index - 1].from_, scheme.tiers[index].from_
+                if tier <= before:
+                    problems.append(
+                        doc.problem(
+                            (*loc, "tiers", index, "from"),
+                            f"tiers must rise: {tier} is not above the tier before it ({before})",
+                        )
+                    )
+        if scheme.period is not None and scheme.period.to < scheme.period.from_:
+            problems.append(
+                doc.problem(
+                    (*loc, "period", "to"),
+                    f"empty period: {scheme.period.to} is before {scheme.period.from_}",
+                )
+            )
+        if scheme.applies_to is not None:
+            for field_name, known in (("skus", skus), ("categories", categories)):
+                kind = "sku" if field_name == "skus" else "category"
+                for index, value in enumerate(getattr(scheme.applies_to, field_name)):
+                    if value not in known:
+                        problems.append(
+                            doc.problem(
+                                (*loc, "applies_to", field_name, index),
+                                f"unknown {kind} {value!r} (not in {CATALOG_FILE})"
+                                f"{did_you_mean(value, sorted(known))}",
+                            )
+                        )
+    return found
+
+
+def _duplicate_numbers(
+    offers: dict[str, Offer], sources: dict[str, Document]
+) -> Iterator[tuple[str, Problem]]:
+    first: dict[str, str] = {}
+    for offer_id, offer in sorted(offers.items()):
+        if offer.number in first:
+            doc = sources[offer_source(offer_id)]
+            message = (
+                f"{offer.number!r} is already the number of {OFFERS_DIR}/{first[offer.number]}.yaml"
+            )
+            yield offer_id, doc.problem(("number",), message)
+        else:
+            first[offer.number] = offer_id
+
+
+# --- the whole check ------------------------------------------------------------------------
+
+
+def check_workspace(root: Path, today: date, *, history: bool = True) -> Workspace:
+    """`load_workspace`, and what depends on the day and on git: open offers past their
+    validity (warnings) and approvals older than the last change of substance (errors,
+    which block their offers). `history=False` leaves git alone."""
+    notices: list[str] = []
+
+    def expired(workspace: Workspace) -> list[Problem]:
+        return expired_offers(workspace, today)
+
+    def stale(workspace: Workspace) -> list[Problem]:
+        from .history import Repo
+        from .past import stale_reviews
+
+        repo = Repo.find(workspace.root)
+        if repo is None or not repo.has_commits:
+            return []
+        if repo.shallow:
+            notices.append(
+                "a shallow clone: review dates not checked against history "
+                "(run `git fetch --unshallow`)"
+            )
+            return []
+        return stale_reviews(repo, workspace, today)
+
+    workspace = load_workspace(root, (expired, stale) if history else (expired,))
+    workspace.notices += notices
+    return workspace
+
+
+def by_offer(problems: list[Problem]) -> dict[str, list[Problem]]:
+    """Problems located in offer files, by offer id."""
+    found: dict[str, list[Problem]] = {}
+    for problem in problems:
+        folder, _, name = problem.path.partition("/")
+        if folder == OFFERS_DIR and name.endswith(".yaml"):
+            found.setdefault(name.removesuffix(".yaml"), []).append(problem)
+    return found
+
+
+def expired_offers(workspace: Workspace, today: date) -> list[Problem]:
+    """Open offers whose validity has passed: warnings, since the data is not wrong."""
+    found = []
+    for offer_id, offer in workspace.offers.items():
+        valid_until = workspace.settings(offer_id).valid_until
+        if offer.is_open and valid_until < today:
+            doc = workspace.sources[offer_source(offer_id)]
+            loc = ("valid_until",) if offer.valid_until else ("date",)
+            found.append(
+                doc.problem(
+                    loc,
+                    f"expired on {valid_until} while {offer.status}; renew or close it",
+                    severity="warning",
+                )
+            )
+    return found
