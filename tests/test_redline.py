@@ -560,6 +560,16 @@ def test_html_same_visible_text_gives_none() -> None:
     assert redline_html(OLD_HTML, reflowed) is None
 
 
+def test_html_drawings_are_neither_inserted_nor_deleted() -> None:
+    # A draft's watermark is an <svg> of letter shapes: it follows the newer version.
+    drawing = '<svg class="watermark" viewbox="0 0 10 10"><path d="M0 0H10V10Z"></path></svg>'
+    drawn = OLD_HTML.replace("<body>", "<body>" + drawing)
+    assert redline_html(OLD_HTML, drawn) is None
+    assert redline_html(drawn, OLD_HTML) is None
+    out = redline_html(drawn, NEW_HTML.replace("<body>", "<body>" + drawing))
+    assert out is not None and out.count(drawing) == 1
+
+
 def test_html_deleted_table_keeps_a_table_of_its_own() -> None:
     old = NEW_HTML.replace(
         '<table class="parties">',

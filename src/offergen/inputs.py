@@ -15,9 +15,19 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from .render.watermark import WATERMARK_FONT
 from .workspace import CLIENTS_DIR, CONFIG_FILE, OFFERS_DIR, Workspace
 
-RENDERERS = ("offergen", "weasyprint", "docxtpl", "python-docx", "pydyf", "jinja2", "babel")
+RENDERERS = (
+    "offergen",
+    "weasyprint",
+    "docxtpl",
+    "python-docx",
+    "pydyf",
+    "jinja2",
+    "babel",
+    "fonttools",
+)
 SHARED_TEMPLATES = (
     "base.html",
     "style.css",
@@ -27,6 +37,7 @@ SHARED_TEMPLATES = (
     "discount_terms.html",
     "letterhead.html",
     "signature.html",
+    WATERMARK_FONT,
 )
 
 

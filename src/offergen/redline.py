@@ -896,7 +896,8 @@ BLOCK_TAGS = frozenset(
         *("thead", "tr", "ul"),
     }
 )
-HIDDEN_TAGS = frozenset({"head", "script", "style", "template"})
+# Not text: a drawing (the draft watermark is an <svg>) shows a status, not a change.
+HIDDEN_TAGS = frozenset({"head", "script", "style", "template", "svg"})
 CELL_TAGS = frozenset({"td", "th"})
 VOID_TAGS = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param"}

@@ -1,8 +1,10 @@
 """Turn a built PDF and DOCX pair into a verdict: do both carry the same words, in order?
 
-The DOCX is read as Word shows it (body paragraphs and table cells in order, footers
-apart); the PDF as its text layer, page by page, less what only paged media add: the
-running footer with its page counter, and table headers repeated on later pages.
+The DOCX is read as Word shows it (body paragraphs and table cells in order, headers
+and footers apart); the PDF as its text layer, page by page, less what only paged media
+add: the running footer with its page counter, and table headers repeated on later
+pages. A draft's watermark is in neither: a shape in the DOCX header, the outlines of
+its letters in the PDF.
 """
 
 from __future__ import annotations
@@ -80,18 +82,10 @@ class Difference:
         return f"word {self.index + 1}: PDF «{self.pdf}» / DOCX «{self.docx}»"
 
 
-def compare(
-    pdf: bytes, docx: bytes, page_label: str, of_label: str, watermark: str = ""
-) -> Difference | None:
-    """The first place where the two documents' words differ, or None.
-
-    The watermark is text on every PDF page but a shape in the DOCX header: it is left
-    out of the PDF's words.
-    """
+def compare(pdf: bytes, docx: bytes, page_label: str, of_label: str) -> Difference | None:
+    """The first place where the two documents' words differ, or None."""
     docx_words = [w for line in docx_lines(docx) for w in words(line)]
     pdf_words = _without_page_furniture(pdf_pages(pdf), page_label, of_label)
-    if watermark:
-        pdf_words = [word for word in pdf_words if word != watermark]
     for header in docx_header_rows(docx):
         pdf_words = _drop_repeats(pdf_words, header, _count(docx_words, header))
     for index, (left, right) in enumerate(zip(pdf_words, docx_words, strict=False)):

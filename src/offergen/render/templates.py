@@ -16,6 +16,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from ..errors import RenderError, ValidationFailed
 from ..formatting import amount_in_words, format_money, format_number, format_percent
 from ..load import load_document
+from .watermark import WATERMARK_FONT, Outline, outline
 
 LABELS_FILE = "labels.yaml"
 
@@ -124,6 +125,7 @@ class Templates:
             finalize=_only_text,
             keep_trailing_newline=True,
         )
+        self.env.filters["outline"] = self.outline
         self.text_env = text_environment()
 
     def path(self, name: str) -> Path:
@@ -131,6 +133,10 @@ class Templates:
             return self.loader.resolve(name)
         except TemplateNotFound:
             raise RenderError(name, f"template not found in {self.root}") from None
+
+    def outline(self, word: str) -> Outline:
+        """`word` as the shapes of its letters in the watermark font, to draw, not print."""
+        return outline(self.path(WATERMARK_FONT), word)
 
     @cached_property
     def _labels(self) -> dict[str, dict[str, str]]:
