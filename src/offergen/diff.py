@@ -33,6 +33,10 @@ from .workspace import CATALOG_FILE, CLIENTS_DIR, CONFIG_FILE, OFFERS_DIR, Works
 from .write import output_path, write_atomic
 
 PREFERRED_BASES = ("sent", "approved")  # the version the client saw, else the one approved
+# The version stamp in the running footer and ПРОЕКТ / DRAFT (templates/base.html) say
+# which build this is, not what the document says: the DOCX keeps them in its header and
+# footer, which its redline does not compare, and the PDF's redline leaves them alone too.
+PAGE_FURNITURE = ("running-footer", "watermark")
 
 
 @dataclass
@@ -157,7 +161,7 @@ def _redlines(
             report.unchanged.append(kind.name)
             continue
         yield f"{REDLINE}{kind.file_stem}.docx", docx
-        page = redline_html(before[1], after[1]) or after[1]
+        page = redline_html(before[1], after[1], furniture=PAGE_FURNITURE) or after[1]
         yield (
             f"{REDLINE}{kind.file_stem}.pdf",
             html_to_pdf(templates[1], kind.template("pdf"), page),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Literal, NamedTuple
 
 import lxml.html  # type: ignore[import-untyped]
@@ -53,15 +53,19 @@ class Slot(NamedTuple):
     text: str
 
 
-def redline_html(old: str, new: str) -> str | None:
+def redline_html(old: str, new: str, *, furniture: Collection[str] = ()) -> str | None:
     """NEW's HTML with `<ins>`/`<del class="redline">` for the changes; None if none.
 
     Only visible text counts: markup and whitespace that HTML folds are not changes. A
-    `<style>` added to `<head>` colours the marks for WeasyPrint.
+    `<style>` added to `<head>` colours the marks for WeasyPrint. Elements with a class
+    named in `furniture` are page furniture, not content (a running footer, a watermark:
+    what a DOCX keeps in its header and footer, which `redline_docx` does not compare):
+    they stay as NEW has them, never marked and never a change by themselves.
     """
     old_root = lxml.html.document_fromstring(old)
     new_root = lxml.html.document_fromstring(new)
-    if not HtmlRedliner(old_root, new_root).redline(old_root.body, new_root.body):
+    redliner = HtmlRedliner(old_root, new_root, furniture)
+    if not redliner.redline(old_root.body, new_root.body):
         return None
     head = new_root.find("head")
     if head is None:
@@ -77,13 +81,14 @@ def redline_html(old: str, new: str) -> str | None:
 class HtmlRedliner(Redliner):
     """Units are leaf elements (no block inside) and table rows."""
 
-    def __init__(self, old: Node, new: Node) -> None:
+    def __init__(self, old: Node, new: Node, furniture: Collection[str] = ()) -> None:
         self.holders = _block_holders(old) | _block_holders(new)
+        self.furniture = frozenset(furniture)
 
     def units(self, container: Node) -> list[Unit]:
         units: list[Unit] = []
         for child in container.iterchildren(etree.Element):
-            if child.tag in HIDDEN_TAGS:
+            if child.tag in HIDDEN_TAGS or not self.furniture.isdisjoint(child.classes):
                 continue
             if child.tag == "tr":
                 units.append(self.row_unit(child))

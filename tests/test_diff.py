@@ -1,0 +1,120 @@
+"""diff on real output: what redlines mark, the console's lines, the redline files kept.
+
+Each test makes its own repository from a copy of the example workspace (see
+test_history.py), never touching the checkout or its history.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import lxml.html
+import pytest
+from lxml import etree
+
+from offergen import diff as diff_module
+from offergen.render import Templates
+
+from .conftest import Repo, pdf_text, run
+from .test_history import CONTRACT, sent_then_changed
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+TEXT_PATH = "{urn:schemas-microsoft-com:vml}textpath"  # the text of a WordArt watermark
+WATERMARK = "ПРОЕКТ"
+STAMP = "версия"
+
+
+@pytest.fixture
+def pages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The HTML of every PDF that `diff` draws, as it goes to WeasyPrint."""
+    drawn: list[str] = []
+    original = diff_module.html_to_pdf
+
+    def recording(templates: Templates, template: str, page: str) -> bytes:
+        drawn.append(page)
+        return original(templates, template, page)
+
+    monkeypatch.setattr(diff_module, "html_to_pdf", recording)
+    return drawn
+
+
+def docx_marks(path: Path) -> Iterator[str]:
+    """The text of every w:ins and w:del in every part of a DOCX (headers and footers too),
+    shapes' text paths included."""
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if not name.endswith(".xml"):
+                continue
+            root = etree.fromstring(archive.read(name))
+            for mark in root.iter(W + "ins", W + "del"):
+                yield "".join(mark.itertext())
+                yield from (shape.get("string") for shape in mark.iter(TEXT_PATH))
+
+
+def html_marks(page: str) -> list[str]:
+    document = lxml.html.document_fromstring(page)
+    return [mark.text_content() for mark in document.iter("ins", "del")]
+
+
+def redlines(folder: Path, ext: str) -> list[Path]:
+    return sorted(folder.glob(f"redline-*.{ext}"))
+
+
+def test_a_status_change_alone_redlines_nothing(repo: Repo) -> None:
+    """sent → review moves the version stamp and brings ПРОЕКТ back: neither is content."""
+    repo.edit(f"offers/{CONTRACT}.yaml", "status: approved", "status: sent")
+    repo.commit("Отправлено клиенту", "2026-11-03")
+    repo.edit(f"offers/{CONTRACT}.yaml", "status: sent", "status: review")
+    repo.commit("Снова на согласовании", "2026-11-04")
+    result = run("-C", repo.root, "diff", CONTRACT)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1:] == [
+        "  status: sent → review",
+        "same text: proposal, discount_scheme, contract, disagreements",
+    ]
+    assert not (repo.root / "out" / CONTRACT).exists()
+
+
+def test_redlines_leave_the_watermark_and_the_version_stamp_unmarked(
+    repo: Repo, pages: list[str]
+) -> None:
+    sent, changed = sent_then_changed(repo)  # sent → review, with 8 pumps and 21 days
+    result = run("-C", repo.root, "diff", CONTRACT)
+    assert result.exit_code == 0, result.output
+    folder = repo.root / "out" / CONTRACT
+    assert len(redlines(folder, "docx")) == len(pages) == 3
+    for path in redlines(folder, "docx"):
+        marks = list(docx_marks(path))
+        assert "8" in marks  # the pumps: a change is marked
+        for mark in marks:
+            assert WATERMARK not in mark and STAMP not in mark, (path.name, mark)
+            assert sent[:7] not in mark and changed[:7] not in mark, (path.name, mark)
+    for page in pages:
+        marks = html_marks(page)
+        assert "8" in marks
+        assert [m for m in marks if WATERMARK in m or STAMP in m or sent[:7] in m] == []
+    for path in redlines(folder, "pdf"):
+        text = pdf_text(path)
+        assert sent[:7] not in text  # was "версия 2 3 · b8f63c7 56b19e2"
+        assert f"версия 3 · {changed[:7]}" in text
+        assert WATERMARK in text  # the new version is a draft again, as it says
+
+
+def test_a_redline_back_to_the_sent_version_has_no_watermark(repo: Repo, pages: list[str]) -> None:
+    sent, changed = sent_then_changed(repo)
+    result = run("-C", repo.root, "diff", CONTRACT, changed, sent)
+    assert result.exit_code == 0, result.output
+    assert pages and all(WATERMARK not in page for page in pages)
+    for path in redlines(repo.root / "out" / CONTRACT, "pdf"):
+        text = pdf_text(path)
+        assert WATERMARK not in text  # the struck-through ПРОЕКТ of the draft was drawn here
+        assert changed[:7] not in text and f"версия 2 · {sent[:7]}" in text
+    for path in redlines(repo.root / "out" / CONTRACT, "docx"):
+        with zipfile.ZipFile(path) as archive:
+            assert all(
+                WATERMARK not in archive.read(name).decode("utf-8")
+                for name in archive.namelist()
+                if name.endswith(".xml")
+            )
