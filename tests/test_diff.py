@@ -6,6 +6,7 @@ test_history.py), never touching the checkout or its history.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -118,3 +119,53 @@ def test_a_redline_back_to_the_sent_version_has_no_watermark(repo: Repo, pages: 
                 for name in archive.namelist()
                 if name.endswith(".xml")
             )
+
+
+# --- the console's lines ------------------------------------------------------------------
+
+
+def test_console_lines_show_the_changed_words_in_context(repo: Repo) -> None:
+    repo.edit(
+        f"offers/{CONTRACT}.yaml",
+        "в течение 10 (десяти)\n        банковских дней",
+        "в течение 20 (двадцати)\n        календарных дней",
+    )
+    result = run("-C", repo.root, "diff", CONTRACT)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1:3] == [
+        "  contract.overrides.payment.prepayment.text: «…Товара в течение 10 (десяти) банковских"
+        " дней с даты…» → «…Товара в течение 20 (двадцати) календарных дней с даты…»",
+        "  clause 3.5 (payment.prepayment): «…Товара в течение 10 (десяти) банковских дней с"
+        " даты…» → «…Товара в течение 20 (двадцати) календарных дней с даты…»",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line"),
+    [
+        ("6", "8", "x: 6 → 8"),  # short values whole, as before
+        (
+            "Срок поставки составляет 14 календарных дней с даты получения предоплаты на счёт.",
+            "Срок поставки составляет 21 календарный день с даты получения предоплаты на счёт.",
+            "x: «Срок поставки составляет 14 календарных дней с даты…»"
+            " → «Срок поставки составляет 21 календарный день с даты…»",
+        ),
+        (  # added at the end: the words before it, and where
+            "Поставщик вправе досрочно поставить Товар по согласованию с Покупателем.",
+            "Поставщик вправе досрочно поставить Товар по согласованию с Покупателем."
+            " Досрочная поставка не меняет сроков оплаты.",
+            "x: «…согласованию с Покупателем.» → «…согласованию с Покупателем. Досрочная"
+            " поставка не меняет…»",
+        ),
+        (  # rewritten whole: cut at a word, never wider than 60
+            "Первая редакция пункта, в которой каждое слово было другим и длинным-длинным.",
+            "Вторая версия текста, где ни одно слово не совпадает с прежним вариантом вообще.",
+            "x: «Первая редакция пункта, в которой каждое слово было другим…»"
+            " → «Вторая версия текста, где ни одно слово не совпадает с…»",
+        ),
+    ],
+)
+def test_a_change_shows_whole_values_or_words_in_context(old: str, new: str, line: str) -> None:
+    shown = diff_module.change_line("x", old, new)
+    assert shown == line
+    assert all(len(side) <= diff_module.WIDTH for side in re.findall("«([^»]*)»", shown))

@@ -381,8 +381,10 @@ def test_diff_redlines_each_changed_document_against_the_sent_version(repo: Repo
         "  status: sent → review",
         "  items[0].qty: 6 → 8",
         "  terms.delivery_days: 14 → 21",
-        "  clause 3.2 (payment.total): changed",
-        "  clause 4.1 (delivery.term): changed",
+        "  clause 3.2 (payment.total): «…по Договору составляет 943\u00a0054,32\u00a0₽ (Девятьсот"
+        " сорок три…» → «…по Договору составляет 1\u00a0156\u00a0793,40\u00a0₽ (Один миллион сто…»",
+        "  clause 4.1 (delivery.term): «…Товар в течение 14 календарных дней с даты поступления…»"
+        " → «…Товар в течение 21 календарного дня с даты поступления…»",
         "  effective discount: 12,1\u00a0% → 12,55\u00a0%",
         f"  gross: {old_total} → {new_total}",
     ]
