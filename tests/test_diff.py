@@ -19,7 +19,7 @@ from offergen import diff as diff_module
 from offergen.render import Templates
 
 from .conftest import Repo, pdf_text, run
-from .test_history import CONTRACT, sent_then_changed
+from .test_history import CONTRACT, OFFER, marks, redlined, sent_then_changed
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TEXT_PATH = "{urn:schemas-microsoft-com:vml}textpath"  # the text of a WordArt watermark
@@ -169,3 +169,51 @@ def test_a_change_shows_whole_values_or_words_in_context(old: str, new: str, lin
     shown = diff_module.change_line("x", old, new)
     assert shown == line
     assert all(len(side) <= diff_module.WIDTH for side in re.findall("«([^»]*)»", shown))
+
+
+# --- the redline files --------------------------------------------------------------------
+
+
+def test_each_pair_of_versions_keeps_its_own_redlines(repo: Repo) -> None:
+    sent, changed = sent_then_changed(repo)  # 6 → 8 pumps
+    repo.edit(f"offers/{CONTRACT}.yaml", "qty: 8", "qty: 10")
+    ten = repo.commit("Десять насосов", "2026-11-06")
+    assert run("-C", repo.root, "diff", CONTRACT, sent, changed).exit_code == 0
+    result = run("-C", repo.root, "diff", CONTRACT, changed, ten)
+    assert result.exit_code == 0, result.output
+    folder = repo.root / "out" / CONTRACT
+    first = redlined(folder, "proposal.docx", sent, changed)
+    second = redlined(folder, "proposal.docx", changed, ten)
+    assert [path.name for path in redlines(folder, "docx") if "proposal" in path.name] == [
+        f"redline-proposal.{changed[:7]}-{ten[:7]}.docx",
+        f"redline-proposal.{sent[:7]}-{changed[:7]}.docx",
+    ]
+    assert [text for text, _, _ in marks(first, "ins")][:1] == ["8"]
+    assert [text for text, _, _ in marks(second, "ins")][:1] == ["10"]
+    assert f"{second.name}\n" in result.stdout  # the second diff says which it wrote
+    assert len(redlines(folder, "pdf")) == len(redlines(folder, "docx")) == 6
+
+
+def test_builds_and_verify_leave_redlines_alone(repo: Repo) -> None:
+    source = repo.root / "offers" / f"{OFFER}.yaml"
+    plain = source.read_text("utf-8")
+    source.write_text(plain + 'contract: {type: supply, number: "2026/020", city: Москва}\n')
+    base = repo.git("rev-parse", "HEAD")
+    repo.commit("Договор к КП", "2026-11-02")
+    assert run("-C", repo.root, "build", OFFER).exit_code == 0
+    assert run("-C", repo.root, "diff", OFFER).exit_code == 0
+    folder = repo.root / "out" / OFFER
+    made = sorted(path.name for path in folder.glob("redline-*"))
+    assert made == [
+        redlined(folder, "contract.docx", base).name,
+        redlined(folder, "contract.pdf", base).name,
+    ]
+    verified = run("-C", repo.root, "verify", OFFER)
+    assert verified.exit_code == 0, verified.output
+    assert "redline" not in verified.output
+    source.write_text(plain)  # the contract goes: its build removes its documents, not its redlines
+    built = run("-C", repo.root, "build", OFFER)
+    assert built.exit_code == 0, built.output
+    assert not (folder / "contract.docx").exists() and (folder / "proposal.docx").exists()
+    assert sorted(path.name for path in folder.glob("redline-*")) == made
+    assert run("-C", repo.root, "verify", OFFER).exit_code == 0

@@ -42,6 +42,7 @@ PREFERRED_BASES = ("sent", "approved")  # the version the client saw, else the o
 # which build this is, not what the document says: the DOCX keeps them in its header and
 # footer, which its redline does not compare, and the PDF's redline leaves them alone too.
 PAGE_FURNITURE = ("running-footer", "watermark")
+WORKTREE = "worktree"  # the working tree's side in a redline's name
 
 
 @dataclass
@@ -53,6 +54,11 @@ class Side:
     commit: str | None = None
     author: str = ""
     when: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
+
+    @property
+    def short(self) -> str:
+        """The side in a redline's name: a commit's short hash, or `worktree`."""
+        return self.commit[:SHORT] if self.commit else WORKTREE
 
 
 @dataclass
@@ -93,7 +99,8 @@ def diff(
         files = dict(_redlines(old, new, offer_id, report))
         with locked(target, 600.0):
             folder = target / offer_id
-            for stale in folder.glob(f"{REDLINE}*") if folder.is_dir() else ():
+            # Redlines of other versions stay; one of these two that no longer differs goes.
+            for stale in folder.glob(f"{REDLINE}*.{_compared(old, new)}.*"):
                 stale.unlink()
             for name, data in files.items():
                 path = output_path(target, offer_id, name)
@@ -147,9 +154,16 @@ def default_base(repo: Repo, new: Side, offer_id: str) -> tuple[str, str]:
     return commits[0].sha, "the previous commit; never sent or approved"
 
 
+def _compared(old: Side, new: Side) -> str:
+    """The versions in a redline's name, older first: `b8f63c7-56b19e2`, `b8f63c7-worktree`."""
+    return f"{old.short}-{new.short}"
+
+
 def _redlines(
     old: Side, new: Side, offer_id: str, report: DiffReport
 ) -> Iterator[tuple[str, bytes]]:
+    """`redline-<document>.<old>-<new>.docx` and `.pdf` of each document that differs."""
+    compared = _compared(old, new)
     old_kinds = {k.name for k in documents_for(old.workspace, offer_id)}
     new_kinds = documents_for(new.workspace, offer_id)
     report.dropped = [name for name in old_kinds if name not in {k.name for k in new_kinds}]
@@ -165,10 +179,10 @@ def _redlines(
         if docx is None:  # the body says the same; at most the footer's version moved
             report.unchanged.append(kind.name)
             continue
-        yield f"{REDLINE}{kind.file_stem}.docx", docx
+        yield f"{REDLINE}{kind.file_stem}.{compared}.docx", docx
         page = redline_html(before[1], after[1], furniture=PAGE_FURNITURE) or after[1]
         yield (
-            f"{REDLINE}{kind.file_stem}.pdf",
+            f"{REDLINE}{kind.file_stem}.{compared}.pdf",
             html_to_pdf(templates[1], kind.template("pdf"), page),
         )
 
