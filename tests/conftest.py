@@ -1,10 +1,12 @@
-"""Shared helpers: example and scratch workspaces, the CLI, and document text."""
+"""Shared helpers: example and scratch workspaces, git repositories, the CLI, document text."""
 
 from __future__ import annotations
 
 import atexit
 import functools
+import os
 import shutil
+import subprocess
 import tempfile
 import zipfile
 from collections.abc import Callable
@@ -120,3 +122,50 @@ def write(scratch: Path) -> Callable[[str, str], Path]:
         return path
 
     return write_file
+
+
+class Repo:
+    """A scratch git repository holding a workspace, committed on the dates asked."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.git("init", "-q", "-b", "main")
+
+    def git(self, *args: str, day: str = "2026-11-01") -> str:
+        stamp = f"{day}T10:00:00+03:00"
+        env = {
+            **os.environ,
+            "GIT_AUTHOR_NAME": "Пётр Петров",
+            "GIT_AUTHOR_EMAIL": "p.petrov@example.ru",
+            "GIT_COMMITTER_NAME": "Пётр Петров",
+            "GIT_COMMITTER_EMAIL": "p.petrov@example.ru",
+            "GIT_AUTHOR_DATE": stamp,
+            "GIT_COMMITTER_DATE": stamp,
+            "GIT_CONFIG_GLOBAL": "/dev/null",
+            "GIT_CONFIG_NOSYSTEM": "1",
+        }
+        done = subprocess.run(
+            ["git", *args], cwd=self.root, env=env, capture_output=True, text=True, check=True
+        )
+        return done.stdout.strip()
+
+    def edit(self, relative: str, old: str, new: str) -> None:
+        path = self.root / relative
+        text = path.read_text("utf-8")
+        assert old in text, f"{old!r} not in {relative}"
+        path.write_text(text.replace(old, new, 1), "utf-8")
+
+    def commit(self, message: str, day: str) -> str:
+        self.git("add", "-A", day=day)
+        self.git("commit", "-q", "-m", message, day=day)
+        return self.git("rev-parse", "HEAD")
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repo:
+    """The example workspace in a folder whose name is not ASCII, with .gitignore'd out/."""
+    root = copy_workspace(ROOT, tmp_path / "Коммерческие предложения")
+    (root / ".gitignore").write_text("out/\n", "utf-8")
+    made = Repo(root)
+    made.commit("Первая версия", "2026-11-01")
+    return made

@@ -7,7 +7,6 @@ dates by fixed authors, so that hashes of dates and rows can be asserted exactly
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 from collections.abc import Callable
@@ -18,57 +17,10 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from .conftest import ROOT, copy_workspace, docx_text, load_strict, pdf_text, run
+from .conftest import ROOT, Repo, copy_workspace, docx_text, load_strict, pdf_text, run
 
 OFFER = "acme-2026-001"
 CONTRACT = "acme-2026-005"
-
-
-class Repo:
-    """A scratch git repository holding a workspace, committed on the dates asked."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.git("init", "-q", "-b", "main")
-
-    def git(self, *args: str, day: str = "2026-11-01") -> str:
-        stamp = f"{day}T10:00:00+03:00"
-        env = {
-            **os.environ,
-            "GIT_AUTHOR_NAME": "Пётр Петров",
-            "GIT_AUTHOR_EMAIL": "p.petrov@example.ru",
-            "GIT_COMMITTER_NAME": "Пётр Петров",
-            "GIT_COMMITTER_EMAIL": "p.petrov@example.ru",
-            "GIT_AUTHOR_DATE": stamp,
-            "GIT_COMMITTER_DATE": stamp,
-            "GIT_CONFIG_GLOBAL": "/dev/null",
-            "GIT_CONFIG_NOSYSTEM": "1",
-        }
-        done = subprocess.run(
-            ["git", *args], cwd=self.root, env=env, capture_output=True, text=True, check=True
-        )
-        return done.stdout.strip()
-
-    def edit(self, relative: str, old: str, new: str) -> None:
-        path = self.root / relative
-        text = path.read_text("utf-8")
-        assert old in text, f"{old!r} not in {relative}"
-        path.write_text(text.replace(old, new, 1), "utf-8")
-
-    def commit(self, message: str, day: str) -> str:
-        self.git("add", "-A", day=day)
-        self.git("commit", "-q", "-m", message, day=day)
-        return self.git("rev-parse", "HEAD")
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Repo:
-    """The example workspace in a folder whose name is not ASCII, with .gitignore'd out/."""
-    root = copy_workspace(ROOT, tmp_path / "Коммерческие предложения")
-    (root / ".gitignore").write_text("out/\n", "utf-8")
-    made = Repo(root)
-    made.commit("Первая версия", "2026-11-01")
-    return made
 
 
 def gross(root: Path, offer_id: str) -> Decimal:
@@ -405,6 +357,13 @@ def marks(path: Path, tag: str) -> list[tuple[str, str, str]]:
     ]
 
 
+def redlined(folder: Path, document: str, old: str, new: str = "worktree") -> Path:
+    """`redline-<stem>.<old>-<new>.<ext>` in `folder` for "<stem>.<ext>" and two revisions."""
+    stem, ext = document.split(".")
+    short = "worktree" if new == "worktree" else new[:7]
+    return folder / f"redline-{stem}.{old[:7]}-{short}.{ext}"
+
+
 def sent_then_changed(repo: Repo) -> tuple[str, str]:
     """The contract offer sent, then renegotiated in a commit: 8 pumps, 21 days."""
     repo.edit(f"offers/{CONTRACT}.yaml", "status: approved", "status: sent")
@@ -427,34 +386,36 @@ def test_diff_redlines_each_changed_document_against_the_sent_version(repo: Repo
         "  status: sent → review",
         "  items[0].qty: 6 → 8",
         "  terms.delivery_days: 14 → 21",
-        "  clause 3.2 (payment.total): changed",
-        "  clause 4.1 (delivery.term): changed",
+        "  clause 3.2 (payment.total): «…по Договору составляет 943\u00a0054,32\u00a0₽ (Девятьсот"
+        " сорок три…» → «…по Договору составляет 1\u00a0156\u00a0793,40\u00a0₽ (Один миллион сто…»",
+        "  clause 4.1 (delivery.term): «…Товар в течение 14 календарных дней с даты поступления…»"
+        " → «…Товар в течение 21 календарного дня с даты поступления…»",
         "  effective discount: 12,1\u00a0% → 12,55\u00a0%",
         f"  gross: {old_total} → {new_total}",
     ]
     folder = repo.root / "out" / CONTRACT
     assert sorted(p.name for p in folder.iterdir()) == [
-        "redline-contract.docx",
-        "redline-contract.pdf",
-        "redline-discount-scheme.docx",
-        "redline-discount-scheme.pdf",
-        "redline-proposal.docx",
-        "redline-proposal.pdf",
+        f"redline-contract.{sent[:7]}-worktree.docx",
+        f"redline-contract.{sent[:7]}-worktree.pdf",
+        f"redline-discount-scheme.{sent[:7]}-worktree.docx",
+        f"redline-discount-scheme.{sent[:7]}-worktree.pdf",
+        f"redline-proposal.{sent[:7]}-worktree.docx",
+        f"redline-proposal.{sent[:7]}-worktree.pdf",
     ]
     assert "same text: disagreements" in result.stdout
-    inserted = marks(folder / "redline-contract.docx", "ins")
-    deleted = marks(folder / "redline-contract.docx", "del")
+    inserted = marks(redlined(folder, "contract.docx", sent), "ins")
+    deleted = marks(redlined(folder, "contract.docx", sent), "del")
     assert ("21 календарного дня", "Пётр Петров", "2026-11-05T07:00:00Z") in inserted
     assert ("14 календарных дней", "Пётр Петров", "2026-11-05T07:00:00Z") in deleted
     assert ("8", "Пётр Петров", "2026-11-05T07:00:00Z") in marks(
-        folder / "redline-proposal.docx", "ins"
+        redlined(folder, "proposal.docx", sent), "ins"
     )
     assert ("6", "Пётр Петров", "2026-11-05T07:00:00Z") in marks(
-        folder / "redline-proposal.docx", "del"
+        redlined(folder, "proposal.docx", sent), "del"
     )
-    words = pdf_text(folder / "redline-contract.pdf").replace("\n", " ")
+    words = pdf_text(redlined(folder, "contract.pdf", sent)).replace("\n", " ")
     assert "14 календарных дней" in words and "21 календарного дня" in words
-    proposal = pdf_text(folder / "redline-proposal.pdf")
+    proposal = pdf_text(redlined(folder, "proposal.pdf", sent))
     assert old_total[:-2] in proposal and new_total[:-2] in proposal  # "₽" is common to both
 
 
@@ -465,7 +426,7 @@ def test_diff_of_the_working_tree_is_signed_by_the_user(repo: Repo) -> None:
     assert result.exit_code == 0, result.output
     head = repo.git("rev-parse", "--short=7", "HEAD")
     assert f"{OFFER}: {head} (the previous commit; never sent or approved)" in result.stdout
-    inserted = marks(repo.root / "out" / OFFER / "redline-proposal.docx", "ins")
+    inserted = marks(redlined(repo.root / "out" / OFFER, "proposal.docx", head), "ins")
     assert [(text, author) for text, author, _ in inserted] == [
         ("30\u00a0календарных дней", "Ольга Белова")
     ]
@@ -476,7 +437,7 @@ def test_diff_between_two_commits_and_back(repo: Repo) -> None:
     result = run("-C", repo.root, "diff", CONTRACT, changed, sent)
     assert result.exit_code == 0, result.output
     assert "  items[0].qty: 8 → 6" in result.stdout
-    deleted = marks(repo.root / "out" / CONTRACT / "redline-contract.docx", "del")
+    deleted = marks(redlined(repo.root / "out" / CONTRACT, "contract.docx", changed, sent), "del")
     assert ("21 календарного дня", "Пётр Петров", "2026-11-03T07:00:00Z") in deleted
 
 
@@ -484,15 +445,22 @@ def test_diff_falls_back_to_the_previous_commit_and_clears_old_redlines(repo: Re
     repo.edit(f"offers/{OFFER}.yaml", "qty: 4", "qty: 5")
     first = repo.commit("Пять насосов", "2026-11-02")
     repo.edit(f"offers/{OFFER}.yaml", "delivery_days: 21", "delivery_days: 30")
-    repo.commit("Срок 30 дней", "2026-11-03")
+    head = repo.commit("Срок 30 дней", "2026-11-03")
     result = run("-C", repo.root, "diff", OFFER)
     assert f"{first[:7]} (the previous commit; never sent or approved)" in result.stdout
     assert result.stdout.splitlines()[1:][:1] == ["  terms.delivery_days: 21 → 30"]
     folder = repo.root / "out" / OFFER
-    assert (folder / "redline-proposal.docx").exists()
+    assert redlined(folder, "proposal.docx", first).exists()
     again = run("-C", repo.root, "diff", OFFER, "HEAD", "HEAD")
     assert "no change in the data" in again.stdout and "same text: proposal" in again.stdout
-    assert not (folder / "redline-proposal.docx").exists()  # a redline no longer true is gone
+    assert not redlined(folder, "proposal.docx", head, head).exists()
+    repo.edit(f"offers/{OFFER}.yaml", "delivery_days: 30", "delivery_days: 45")
+    assert run("-C", repo.root, "diff", OFFER, "HEAD").exit_code == 0
+    assert redlined(folder, "proposal.docx", head).exists()
+    repo.edit(f"offers/{OFFER}.yaml", "delivery_days: 45", "delivery_days: 30")
+    assert "same text: proposal" in run("-C", repo.root, "diff", OFFER, "HEAD").stdout
+    assert not redlined(folder, "proposal.docx", head).exists()  # no longer true: gone
+    assert redlined(folder, "proposal.docx", first).exists()  # still true: kept
 
 
 def test_diff_without_an_earlier_version(repo: Repo) -> None:
@@ -783,19 +751,17 @@ def test_another_offer_refused_today_does_not_stop_a_look_at_this_one(repo: Repo
 def test_a_new_document_is_redlined_as_all_inserted(repo: Repo) -> None:
     with open(repo.root / "offers" / f"{OFFER}.yaml", "a", encoding="utf-8") as source:
         source.write('contract: {type: supply, number: "2026/020", city: Москва}\n')
+    first = repo.git("rev-parse", "HEAD")
     repo.commit("Договор к КП", "2026-11-02")
     result = run("-C", repo.root, "diff", OFFER)
     assert result.exit_code == 0, result.output
     assert "new documents (all of them inserted): contract" in result.stdout
-    folder = repo.root / "out" / OFFER
-    inserted = "".join(text for text, _, _ in marks(folder / "redline-contract.docx", "ins"))
-    assert marks(folder / "redline-contract.docx", "del") == []
-    body = "".join(
-        t.text or ""
-        for t in docx.Document(folder / "redline-contract.docx").element.body.iter(W + "t")
-    )
+    docx_path = redlined(repo.root / "out" / OFFER, "contract.docx", first)
+    inserted = "".join(text for text, _, _ in marks(docx_path, "ins"))
+    assert marks(docx_path, "del") == []
+    body = "".join(t.text or "" for t in docx.Document(docx_path).element.body.iter(W + "t"))
     assert inserted == body and "Договор поставки" in inserted
-    assert "Договор поставки" in pdf_text(folder / "redline-contract.pdf")
+    assert "Договор поставки" in pdf_text(docx_path.with_suffix(".pdf"))
 
 
 def test_the_walk_back_stops_at_commits_older_than_the_approval(
@@ -817,7 +783,7 @@ def test_a_rev_b_that_changed_nothing_is_still_signed_by_its_author(repo: Repo) 
     repo.git("commit", "-q", "--allow-empty", "-m", "Пустой коммит", day="2026-11-07")
     head = repo.git("rev-parse", "HEAD")
     assert run("-C", repo.root, "diff", CONTRACT, sent, head).exit_code == 0
-    inserted = marks(repo.root / "out" / CONTRACT / "redline-contract.docx", "ins")
+    inserted = marks(redlined(repo.root / "out" / CONTRACT, "contract.docx", sent, head), "ins")
     assert {(author, date) for _, author, date in inserted} == {
         ("Пётр Петров", "2026-11-07T07:00:00Z")
     }

@@ -612,3 +612,28 @@ def test_html_accept_gives_new_and_reject_gives_old(
         assert html_resolved(old, "ins") == html_resolved(new, "ins")
     else:
         check_html(old, new)
+
+
+def test_html_page_furniture_is_left_as_new_has_it() -> None:
+    """A running footer's version stamp and a watermark are not content: never marked."""
+    page = (
+        '<html><body><footer class="running-footer">КП-1 · {stamp}</footer>{mark}'
+        "<p>Поставка {days} дней.</p></body></html>"
+    )
+    old = page.format(stamp="версия 2 · 1a2b3c4", mark="", days="14")
+    new = page.format(
+        stamp="версия 3 · 5d6e7f8", mark='<div class="watermark">ПРОЕКТ</div>', days="21"
+    )
+    furniture = ("running-footer", "watermark")
+    out = redline_html(old, new, furniture=furniture)
+    assert out is not None
+    document = lxml.html.document_fromstring(out)
+    assert marked(document, "del") == ["14"] and marked(document, "ins") == ["21"]
+    assert [element.text_content() for element in document.body[:2]] == [
+        "КП-1 · версия 3 · 5d6e7f8",
+        "ПРОЕКТ",
+    ]
+    assert redline_html(old, new.replace("21", "14"), furniture=furniture) is None
+    noisy = check_html(old, new)  # without furniture: "версия 2 3 · 1a2b3c4 5d6e7f8"
+    assert marked(noisy, "ins") == ["3", "5d6e7f8", "ПРОЕКТ", "21"]
+    assert marked(noisy, "del") == ["2", "1a2b3c4", "14"]

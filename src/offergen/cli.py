@@ -453,8 +453,9 @@ def diff_command(
     """Redline what changed in OFFER's documents between REV_A and REV_B.
 
     REV_A defaults to the last commit where the offer was sent (else approved, else the
-    previous one); REV_B to the working tree. Writes out/<offer>/redline-<document>.docx
-    with Word's tracked changes and .pdf with the changes marked.
+    previous one); REV_B to the working tree. Writes
+    out/<offer>/redline-<document>.<A>-<B>.docx with Word's tracked changes and .pdf with
+    the changes marked (<A>, <B>: short hashes, or "worktree"); earlier pairs stay.
     """
     from .diff import diff
 

@@ -8,12 +8,14 @@ differs gets a DOCX with Word's tracked changes and a PDF with the changes marke
 from __future__ import annotations
 
 import getpass
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +35,15 @@ from .verify import REDLINE
 from .workspace import CATALOG_FILE, CLIENTS_DIR, CONFIG_FILE, OFFERS_DIR, Workspace
 from .write import output_path, write_atomic
 
+WIDTH = 60  # the most a console line shows of either version of a value
+CONTEXT_WORDS = 3  # shown either side of the words that changed
+WORD = re.compile(r"[^ \t\n\r\f\v]+")  # no-break spaces stay inside: "943 054,32 ₽"
 PREFERRED_BASES = ("sent", "approved")  # the version the client saw, else the one approved
+# The version stamp in the running footer and ПРОЕКТ / DRAFT (templates/base.html) say
+# which build this is, not what the document says: the DOCX keeps them in its header and
+# footer, which its redline does not compare, and the PDF's redline leaves them alone too.
+PAGE_FURNITURE = ("running-footer", "watermark")
+WORKTREE = "worktree"  # the working tree's side in a redline's name
 
 
 @dataclass
@@ -45,6 +55,11 @@ class Side:
     commit: str | None = None
     author: str = ""
     when: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
+
+    @property
+    def short(self) -> str:
+        """The side in a redline's name: a commit's short hash, or `worktree`."""
+        return self.commit[:SHORT] if self.commit else WORKTREE
 
 
 @dataclass
@@ -85,7 +100,8 @@ def diff(
         files = dict(_redlines(old, new, offer_id, report))
         with locked(target, 600.0):
             folder = target / offer_id
-            for stale in folder.glob(f"{REDLINE}*") if folder.is_dir() else ():
+            # Redlines of other versions stay; one of these two that no longer differs goes.
+            for stale in folder.glob(f"{REDLINE}*.{_compared(old, new)}.*"):
                 stale.unlink()
             for name, data in files.items():
                 path = output_path(target, offer_id, name)
@@ -139,9 +155,16 @@ def default_base(repo: Repo, new: Side, offer_id: str) -> tuple[str, str]:
     return commits[0].sha, "the previous commit; never sent or approved"
 
 
+def _compared(old: Side, new: Side) -> str:
+    """The versions in a redline's name, older first: `b8f63c7-56b19e2`, `b8f63c7-worktree`."""
+    return f"{old.short}-{new.short}"
+
+
 def _redlines(
     old: Side, new: Side, offer_id: str, report: DiffReport
 ) -> Iterator[tuple[str, bytes]]:
+    """`redline-<document>.<old>-<new>.docx` and `.pdf` of each document that differs."""
+    compared = _compared(old, new)
     old_kinds = {k.name for k in documents_for(old.workspace, offer_id)}
     new_kinds = documents_for(new.workspace, offer_id)
     report.dropped = [name for name in old_kinds if name not in {k.name for k in new_kinds}]
@@ -157,10 +180,10 @@ def _redlines(
         if docx is None:  # the body says the same; at most the footer's version moved
             report.unchanged.append(kind.name)
             continue
-        yield f"{REDLINE}{kind.file_stem}.docx", docx
-        page = redline_html(before[1], after[1]) or after[1]
+        yield f"{REDLINE}{kind.file_stem}.{compared}.docx", docx
+        page = redline_html(before[1], after[1], furniture=PAGE_FURNITURE) or after[1]
         yield (
-            f"{REDLINE}{kind.file_stem}.pdf",
+            f"{REDLINE}{kind.file_stem}.{compared}.pdf",
             html_to_pdf(templates[1], kind.template("pdf"), page),
         )
 
@@ -225,7 +248,7 @@ def _changes(old: Any, new: Any, loc: Loc = ()) -> Iterator[str]:
                 (*loc, index),
             )
     elif old != new or type(old) is not type(new):
-        yield f"{format_loc(loc)}: {_shown(old)} → {_shown(new)}"
+        yield change_line(format_loc(loc), old, new)
 
 
 class _Absent:
@@ -236,7 +259,16 @@ class _Absent:
 _ABSENT = _Absent()
 
 
-def _shown(value: Any, width: int = 60) -> str:
+def change_line(where: str, old: Any, new: Any) -> str:
+    """`where: old → new`, whole when short; long texts as their changed words in context."""
+    if isinstance(old, str) and isinstance(new, str) and max(len(old), len(new)) > WIDTH:
+        excerpts = _excerpts(old, new)
+        if excerpts is not None:
+            return f"{where}: «{excerpts[0]}» → «{excerpts[1]}»"
+    return f"{where}: {_shown(old)} → {_shown(new)}"
+
+
+def _shown(value: Any) -> str:
     if value is _ABSENT:
         return "(none)"
     if isinstance(value, Decimal):
@@ -245,7 +277,37 @@ def _shown(value: Any, width: int = 60) -> str:
         text = "{…}" if isinstance(value, dict) else f"[{len(value)} items]"
     else:
         text = " ".join(str(value).split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return text if len(text) <= WIDTH else _clipped(text)
+
+
+def _excerpts(old: str, new: str) -> tuple[str, str] | None:
+    """Each text's changed words with CONTEXT_WORDS either side; None if the words agree.
+
+    A long clause cut from its start hides the change ("…оплачивает в т… → …оплачивает в
+    т…"); these read "…в течение 10 календарных дней…" → "…в течение 20 банковских дней…".
+    """
+    ours, theirs = WORD.findall(old), WORD.findall(new)
+    matcher = SequenceMatcher(None, ours, theirs, autojunk=False)
+    changed = [opcode for opcode in matcher.get_opcodes() if opcode[0] != "equal"]
+    if not changed:
+        return None
+    (_, i1, _, j1, _), (_, _, i2, _, j2) = changed[0], changed[-1]
+    return _excerpt(ours, i1, i2), _excerpt(theirs, j1, j2)
+
+
+def _excerpt(words: list[str], start: int, end: int) -> str:
+    """`words[start:end]` with context, "…" where words are left out, at most WIDTH long."""
+    first, last = max(0, start - CONTEXT_WORDS), min(len(words), end + CONTEXT_WORDS)
+    text = ("…" if first else "") + " ".join(words[first:last])
+    more = last < len(words)
+    return _clipped(text) if len(text) + more > WIDTH else text + "…" * more
+
+
+def _clipped(text: str) -> str:
+    """`text` cut to WIDTH, ending in "…": at a space when one is in its second half."""
+    cut = text[: WIDTH - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > WIDTH // 2 else cut) + "…"
 
 
 def _clause_changes(old: Workspace, new: Workspace, offer_id: str) -> list[str]:
@@ -258,7 +320,7 @@ def _clause_changes(old: Workspace, new: Workspace, offer_id: str) -> list[str]:
         if clause_id not in before:
             lines.append(f"clause {number} ({clause_id}): added")
         elif before[clause_id][1] != text:
-            lines.append(f"clause {number} ({clause_id}): changed")
+            lines.append(change_line(f"clause {number} ({clause_id})", before[clause_id][1], text))
         elif before[clause_id][0] != number:
             lines.append(f"clause {number} ({clause_id}): renumbered from {before[clause_id][0]}")
     for clause_id, (number, _) in before.items():
