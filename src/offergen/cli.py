@@ -236,7 +236,8 @@ def build(
 
 def _stamp(workspace: Any) -> None:
     """Give each offer's documents its version in git (none outside a repository)."""
-    from .history import Repo, revisions
+    from .history import Repo
+    from .past import revisions
 
     repo = Repo.find(workspace.root)
     if repo is None:

@@ -1,9 +1,8 @@
-"""Turn the git history of a workspace into versions of offers and their past states.
+"""Turn the git history of a workspace into commits, the offer inputs each changed, and past trees.
 
 An offer's inputs are its own file, its client's card, the seller's configuration, the
-catalog, the discount schemes and everything under templates/. Its version is the number
-of commits that changed any of them; its stamp names the newest such commit, and says so
-when the working tree holds changes to them that are not committed yet.
+catalog, the discount schemes and everything under templates/. Which of their changes
+make a new version of the offer's documents is past.py's question: it loads past states.
 
 Only git's plumbing is used, always with `-z`, so names that are not ASCII pass through
 unquoted. A shallow clone is refused: its history is cut short and every version counted
@@ -16,12 +15,12 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
-from .errors import NotFound, OffergenError, ValidationFailed
+from .errors import OffergenError, ValidationFailed
 from .load import load_document
 from .workspace import (
     CATALOG_FILE,
@@ -30,8 +29,6 @@ from .workspace import (
     DISCOUNTS_FILE,
     OFFERS_DIR,
     TEMPLATES_DIR,
-    Workspace,
-    load_workspace,
 )
 
 SHORT = 7  # a fixed length: git's own abbreviation grows with the repository
@@ -314,27 +311,6 @@ class Repo:
         return name[len(self.prefix) :] if name.startswith(self.prefix) else None
 
 
-def load_at(repo: Repo, sha: str, target: Path, offer_ids: Sequence[str] = ()) -> Workspace:
-    """The workspace as committed in `sha`, written under `target` and loaded, with each
-    offer's version as of `sha`. With `offer_ids`, only those offers and their clients
-    (see `Repo.export_offers`), each of which must exist there. Problems name their files
-    as git does, `<hash>:<path>`: the working tree's files may well be fine."""
-    root = repo.export_offers(sha, target, offer_ids) if offer_ids else repo.export(sha, target)
-    try:
-        workspace = load_workspace(root)
-    except ValidationFailed as failed:
-        raise ValidationFailed(
-            replace(p, path=f"{sha[:SHORT]}:{p.path}") for p in failed.problems
-        ) from None
-    for offer_id in offer_ids:
-        try:
-            workspace.offer(offer_id)
-        except NotFound as error:
-            raise NotFound(f"at {sha[:SHORT]}: {error}") from None
-    workspace.revisions = revisions(workspace, repo, sha)
-    return workspace
-
-
 def _client_of(offer_file: Path) -> str | None:
     """The client an offer file names, if it can be read at all (else the full load says
     what is wrong with it)."""
@@ -403,19 +379,3 @@ class InputIndex:
         created = max(self._by_path[own])
         touching = self._shared | {*self._by_path[own], *self._by_path.get(client, ())}
         return [self.commits[i] for i in sorted(touching) if i <= created]
-
-
-def revisions(workspace: Workspace, repo: Repo, rev: str | None = None) -> dict[str, Revision]:
-    """Each offer's version; from the working tree when `rev` is None, else as of `rev`."""
-    index = repo.index(rev)
-    changed = repo.changed() if rev is None else set()
-    found = {}
-    for offer_id, offer in workspace.offers.items():
-        commits = index.offer_commits(offer_id, offer.client)
-        files = input_paths(offer_id, offer.client)
-        found[offer_id] = Revision(
-            len(commits),
-            commits[0].short if commits else None,
-            not commits or any(is_input(path, files) for path in changed),
-        )
-    return found

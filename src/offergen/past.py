@@ -1,4 +1,4 @@
-"""Turn commits into past states of one offer: its history, and its last change of substance.
+"""Turn commits into past states of an offer: its history, version and last change of substance.
 
 A past state is loaded from only the files that offer needs, as committed: the seller's
 configuration, the catalog, the discount schemes, the offer, its client and its clause
@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from .errors import OffergenError, Problem, ValidationFailed
-from .history import SHARED_INPUTS, Commit, Repo, input_paths, is_input
+from .errors import NotFound, OffergenError, Problem, ValidationFailed
+from .history import SHARED_INPUTS, SHORT, Commit, Repo, Revision, input_paths, is_input
 from .inputs import digest, priced_inputs
 from .load import Loc, load_document
 from .workspace import APPROVAL_REQUIRED, OFFERS_DIR, TEMPLATES_DIR, Workspace, load_workspace
@@ -135,6 +135,46 @@ def offer_statuses(repo: Repo, shas: Sequence[str], offer_id: str) -> list[str |
     relative = f"{OFFERS_DIR}/{offer_id}.yaml"
     blobs = repo.read_many([(sha, relative) for sha in shas])
     return [_status_of(blob, relative) for blob in blobs]
+
+
+# --- a workspace at a commit, and the versions of its offers ------------------------------
+
+
+def load_at(repo: Repo, sha: str, target: Path, offer_ids: Sequence[str] = ()) -> Workspace:
+    """The workspace as committed in `sha`, written under `target` and loaded, with each
+    offer's version as of `sha`. With `offer_ids`, only those offers and their clients
+    (see `Repo.export_offers`), each of which must exist there. Problems name their files
+    as git does, `<hash>:<path>`: the working tree's files may well be fine."""
+    root = repo.export_offers(sha, target, offer_ids) if offer_ids else repo.export(sha, target)
+    try:
+        workspace = load_workspace(root)
+    except ValidationFailed as failed:
+        raise ValidationFailed(
+            replace(p, path=f"{sha[:SHORT]}:{p.path}") for p in failed.problems
+        ) from None
+    for offer_id in offer_ids:
+        try:
+            workspace.offer(offer_id)
+        except NotFound as error:
+            raise NotFound(f"at {sha[:SHORT]}: {error}") from None
+    workspace.revisions = revisions(workspace, repo, sha)
+    return workspace
+
+
+def revisions(workspace: Workspace, repo: Repo, rev: str | None = None) -> dict[str, Revision]:
+    """Each offer's version; from the working tree when `rev` is None, else as of `rev`."""
+    index = repo.index(rev)
+    changed = repo.changed() if rev is None else set()
+    found = {}
+    for offer_id, offer in workspace.offers.items():
+        commits = index.offer_commits(offer_id, offer.client)
+        files = input_paths(offer_id, offer.client)
+        found[offer_id] = Revision(
+            len(commits),
+            commits[0].short if commits else None,
+            not commits or any(is_input(path, files) for path in changed),
+        )
+    return found
 
 
 # --- history ------------------------------------------------------------------------------
