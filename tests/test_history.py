@@ -223,12 +223,13 @@ def test_documents_carry_number_version_and_commit(negotiated) -> None:
     repo, shas, _ = negotiated
     assert run("-C", repo.root, "build", OFFER).exit_code == 0
     text, keywords, footer, version = stamps(repo.root / "out" / OFFER, "proposal")
-    stamp = f"версия 4 · {shas[4][:7]}"  # four commits changed its inputs
+    # Four commits changed its inputs; the one that recorded it as sent is no version.
+    stamp = f"версия 3 · {shas[4][:7]}"
     assert keywords == f"КП-2026-0001, {stamp}"
     assert version == stamp
     assert footer.startswith(f"КП-2026-0001 · {stamp} · стр.")
     assert f"КП-2026-0001 · {stamp}" in text
-    assert docx.Document(repo.root / "out" / OFFER / "proposal.docx").core_properties.revision == 4
+    assert docx.Document(repo.root / "out" / OFFER / "proposal.docx").core_properties.revision == 3
 
 
 def test_a_dirty_tree_says_so_and_rebuilds_after_the_commit(negotiated) -> None:
@@ -241,7 +242,7 @@ def test_a_dirty_tree_says_so_and_rebuilds_after_the_commit(negotiated) -> None:
     result = run("-C", repo.root, "build", OFFER, "--format", "docx")
     assert "1 documents built" in result.stdout or "2 documents built" in result.stdout
     assert (
-        docx.Document(folder / "proposal.docx").core_properties.version == f"версия 5 · {sha[:7]}"
+        docx.Document(folder / "proposal.docx").core_properties.version == f"версия 4 · {sha[:7]}"
     )
 
 
@@ -270,7 +271,8 @@ def test_build_rev_equals_a_build_from_a_checkout(negotiated, tmp_path: Path) ->
     for name in names:
         assert (built / name).read_bytes() == (checkout / "out" / OFFER / name).read_bytes(), name
     _, keywords, _, _ = stamps(built, "proposal")
-    assert keywords == f"КП-2026-0001, версия 3 · {shas[2][:7]}"  # not dirty: read from git
+    # Not dirty: read from git. At shas[2] it was recorded as sent, no version of its own.
+    assert keywords == f"КП-2026-0001, версия 2 · {shas[1][:7]}"
     assert f"{Decimal(totals[2]):,.2f}".replace(",", "\u00a0").replace(".", ",") in docx_text(
         built / "proposal.docx"
     )
@@ -289,6 +291,73 @@ def test_build_rev_names_problems_of_the_past_commit(repo: Repo) -> None:
     result = run("-C", repo.root, "build", OFFER, "--rev", sha)
     assert result.exit_code == 1
     assert f"{sha[:7]}:offers/{OFFER}.yaml:9:10: items[0].qty" in result.stderr
+
+
+# --- versions count changes of substance ---------------------------------------------------
+
+FOOTER_STAMP = re.compile(r"КП-2026-\d{4} · (версия \d+(?: · [0-9a-f]{7})?(?: \+ изменения)?)")
+
+
+def footers(repo: Repo, offer_id: str = OFFER) -> set[str]:
+    """Build the offer; the versions its proposal's PDF and DOCX print in their footers
+    (one, when the two agree)."""
+    result = run("-C", repo.root, "build", offer_id)
+    assert result.exit_code == 0, result.output
+    folder = repo.root / "out" / offer_id
+    texts = (pdf_text(folder / "proposal.pdf"), docx_text(folder / "proposal.docx"))
+    return {stamp for text in texts for stamp in FOOTER_STAMP.findall(text)}
+
+
+def record_review(repo: Repo, offer_id: str = OFFER) -> None:
+    with open(repo.root / "offers" / f"{offer_id}.yaml", "a", encoding="utf-8") as source:
+        source.write(
+            "review:\n  - {by: Белова Ольга Сергеевна, role: legal, date: 2026-11-03, "
+            "verdict: approved}\n"
+        )
+
+
+def test_recording_a_status_or_a_review_is_no_new_version(repo: Repo) -> None:
+    first = repo.git("rev-parse", "HEAD")
+    repo.edit(f"offers/{OFFER}.yaml", "status: draft", "status: review")
+    repo.commit("На согласование", "2026-11-02")
+    record_review(repo)
+    repo.commit("Юрист согласовал", "2026-11-03")
+    repo.edit(f"offers/{OFFER}.yaml", "status: review", "status: sent")
+    repo.commit("Отправлено клиенту", "2026-11-04")
+    assert footers(repo) == {f"версия 1 · {first[:7]}"}  # the first version sent says 1
+
+
+def test_a_change_of_substance_is_a_new_version(repo: Repo) -> None:
+    repo.edit(f"offers/{OFFER}.yaml", "status: draft", "status: sent")
+    repo.commit("Отправлено клиенту", "2026-11-02")
+    repo.edit(f"offers/{OFFER}.yaml", "qty: 4", "qty: 6")
+    more = repo.commit("Больше насосов", "2026-11-03")
+    assert footers(repo) == {f"версия 2 · {more[:7]}"}
+    repo.edit("catalog.yaml", "price: 125000.00", "price: 126000.00")  # pump-cn100: in it
+    repriced = repo.commit("Новая цена насоса", "2026-11-04")
+    assert footers(repo) == {f"версия 3 · {repriced[:7]}"}
+    repo.edit("catalog.yaml", "price: 67450.50", "price: 68000.00")  # motor-15kw: not in it
+    repo.commit("Новая цена двигателя", "2026-11-05")
+    with open(repo.root / "templates" / "style.css", "a", encoding="utf-8") as css:
+        css.write("\n/* wider margins */\n")
+    repo.commit("Поля", "2026-11-06")
+    assert footers(repo) == {f"версия 3 · {repriced[:7]}"}
+
+
+def test_an_uncommitted_status_or_layout_change_is_not_a_change(repo: Repo) -> None:
+    first = repo.git("rev-parse", "HEAD")
+    repo.edit(f"offers/{OFFER}.yaml", "status: draft", "status: review")
+    with open(repo.root / "templates" / "style.css", "a", encoding="utf-8") as css:
+        css.write("\n/* wider margins */\n")
+    assert footers(repo) == {f"версия 1 · {first[:7]}"}
+
+
+def test_an_uncommitted_price_of_an_item_it_uses_is_a_change(repo: Repo) -> None:
+    first = repo.git("rev-parse", "HEAD")
+    repo.edit("catalog.yaml", "price: 67450.50", "price: 68000.00")  # motor-15kw: not in it
+    assert footers(repo) == {f"версия 1 · {first[:7]}"}
+    repo.edit("catalog.yaml", "price: 125000.00", "price: 126000.00")  # pump-cn100: in it
+    assert footers(repo) == {f"версия 1 · {first[:7]} + изменения"}
 
 
 # --- reviews must postdate the last change ------------------------------------------------
@@ -683,13 +752,9 @@ def test_diff_against_a_commit_without_the_offer_names_that_commit(repo: Repo) -
 def test_editor_scratch_files_under_templates_are_not_changes(repo: Repo) -> None:
     for name in (".style.css.swp", "style.css~", "#base.html#"):
         (repo.root / "templates" / name).write_text("scratch", "utf-8")
-    assert run("-C", repo.root, "build", OFFER, "--format", "docx").exit_code == 0
-    version = docx.Document(repo.root / "out" / OFFER / "proposal.docx").core_properties.version
-    assert not version.endswith("+ изменения")
+    assert history_json(repo.root, OFFER)["uncommitted"] == []
     (repo.root / "templates" / "new.html").write_text("<p>new</p>", "utf-8")
-    assert run("-C", repo.root, "build", OFFER, "--format", "docx").exit_code == 0
-    version = docx.Document(repo.root / "out" / OFFER / "proposal.docx").core_properties.version
-    assert version.endswith("+ изменения")
+    assert history_json(repo.root, OFFER)["uncommitted"] == ["templates/new.html"]
 
 
 def test_an_approved_offer_never_committed_changed_today(repo: Repo) -> None:

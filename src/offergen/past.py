@@ -162,19 +162,60 @@ def load_at(repo: Repo, sha: str, target: Path, offer_ids: Sequence[str] = ()) -
 
 
 def revisions(workspace: Workspace, repo: Repo, rev: str | None = None) -> dict[str, Revision]:
-    """Each offer's version; from the working tree when `rev` is None, else as of `rev`."""
-    index = repo.index(rev)
-    changed = repo.changed() if rev is None else set()
+    """Each offer's version, from the working tree when `rev` is None, else as of `rev`:
+    how many times what its documents say changed on the line that led there, and the
+    commit of the newest change. Recording a status, a review or an approval, restyling a
+    layout or repricing another item makes no new version; nor does an uncommitted change
+    of that kind make the tree's documents differ from the commit's."""
+    index = repo.index(rev, first_parent=True)
     found = {}
     for offer_id, offer in workspace.offers.items():
-        commits = index.offer_commits(offer_id, offer.client)
-        files = input_paths(offer_id, offer.client)
-        found[offer_id] = Revision(
-            len(commits),
-            commits[0].short if commits else None,
-            not commits or any(is_input(path, files) for path in changed),
+        history = index.offer_commits(offer_id, offer.client)
+        commits = commits_of_substance(history, offer_id, offer.client)
+        states = list(_substances(repo, commits, offer_id))
+        version, newest = _versions(commits, states)
+        dirty = rev is None and (
+            not commits or bool(_changed_in_tree(repo, workspace, offer_id, states[0]))
         )
+        found[offer_id] = Revision(version, newest.short if newest else None, dirty)
     return found
+
+
+def _versions(commits: Sequence[Commit], states: Sequence[str | None]) -> tuple[int, Commit | None]:
+    """How many times the substance changed, oldest first, and the commit of the newest
+    change. A state the current rules refuse was never sent: it is no version."""
+    version, newest, before = 0, None, None
+    for commit, state in zip(reversed(commits), reversed(states), strict=True):
+        if state is not None and state != before:
+            version, newest, before = version + 1, commit, state
+    return version, newest
+
+
+def commits_of_substance(commits: Sequence[Commit], offer_id: str, client: str) -> list[Commit]:
+    """Those of an offer's commits that touched more than layout templates: the others
+    leave what its documents say as it was, and loading their states would only make a
+    walk back as long as the history of style.css."""
+    files = input_paths(offer_id, client)
+    return [c for c in commits if any(p in files or p.startswith(CLAUSES) for p in c.paths)]
+
+
+def uncommitted(repo: Repo, workspace: Workspace, offer_id: str) -> list[str]:
+    """The files what the offer's documents say comes from (layouts apart) that differ
+    from HEAD in the working tree: changed, or never committed."""
+    offer = workspace.offer(offer_id)
+    files = set(input_paths(offer_id, offer.client))
+    if offer.contract is not None:
+        files.add(f"{CLAUSES}{offer.contract.type}.yaml")
+    return sorted(path for path in repo.changed() if path in files)
+
+
+def _changed_in_tree(
+    repo: Repo, workspace: Workspace, offer_id: str, head: str | None
+) -> list[str]:
+    """The uncommitted files that make the working tree's offer say something else than
+    `head`, its substance as committed: [] when it says the same."""
+    files = uncommitted(repo, workspace, offer_id)
+    return files if files and substance(workspace, offer_id) != head else []
 
 
 # --- history ------------------------------------------------------------------------------
@@ -245,19 +286,15 @@ def last_change(
     files = input_paths(offer_id, client)
     # Each state is compared with the one before it on the line that led to HEAD: next to
     # each other in a log of all branches, two states may never have followed each other.
-    # A commit that touched only layout templates leaves the substance as it was: loading
-    # its state would only make the walk back as long as the history of style.css.
-    commits = [
-        commit
-        for commit in repo.index(first_parent=True).offer_commits(offer_id, client)
-        if any(path in files or path.startswith(CLAUSES) for path in commit.paths)
-    ]
-    dirty = changed_inputs(repo, workspace, offer_id)
+    history = repo.index(first_parent=True).offer_commits(offer_id, client)
+    commits = commits_of_substance(history, offer_id, client)
     if not commits:  # never committed: what it says now was written in the working tree
+        dirty = uncommitted(repo, workspace, offer_id)
         return Change(today, None, dirty) if dirty else None
     walk = _substances(repo, commits, offer_id)
     newest = next(walk)
-    if dirty and newest != substance(workspace, offer_id):
+    dirty = _changed_in_tree(repo, workspace, offer_id, newest)
+    if dirty:
         return Change(today, None, dirty)
     for commit in commits:
         if since is not None and commit.committed.date() < since:
