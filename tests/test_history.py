@@ -360,6 +360,33 @@ def test_an_uncommitted_price_of_an_item_it_uses_is_a_change(repo: Repo) -> None
     assert footers(repo) == {f"версия 1 · {first[:7]} + изменения"}
 
 
+def test_a_build_loads_only_the_states_no_build_has_loaded(repo: Repo, loaded: list[str]) -> None:
+    build = ("-C", repo.root, "build", OFFER, "--format", "docx")
+    assert run(*build).exit_code == 0
+    assert len(loaded) == 6  # the first commit, once for each offer
+    loaded.clear()
+    assert run(*build).exit_code == 0
+    assert loaded == []
+    repo.edit(f"offers/{OFFER}.yaml", "status: draft", "status: review")
+    sha = repo.commit("На согласование", "2026-11-02")
+    assert run(*build).exit_code == 0
+    assert loaded == [sha]  # the one offer it touched
+
+
+def test_states_kept_by_another_version_of_offergen_are_loaded_again(repo: Repo) -> None:
+    first = repo.git("rev-parse", "HEAD")
+    repo.edit(f"offers/{OFFER}.yaml", "status: draft", "status: review")
+    second = repo.commit("На согласование", "2026-11-02")
+    kept = repo.root / ".git" / "offergen" / "substances.json"
+    kept.parent.mkdir()
+    believed = {first: {OFFER: "one"}, second: {OFFER: "another"}}  # two versions
+    kept.write_text(json.dumps({"code": "an older offergen", "states": believed}), "utf-8")
+    assert footers(repo) == {f"версия 1 · {first[:7]}"}
+    assert json.loads(kept.read_text("utf-8"))["states"][second][OFFER] != "another"
+    kept.write_text('{"code": ', "utf-8")  # cut short
+    assert footers(repo) == {f"версия 1 · {first[:7]}"}
+
+
 # --- reviews must postdate the last change ------------------------------------------------
 
 

@@ -90,6 +90,7 @@ class Repo:
     toplevel: Path
     prefix: str  # the workspace's folder inside the repository, "" or ending in "/"
     shallow: bool
+    git_dir: Path  # git's own folder for this checkout (a worktree has one of its own)
     _logs: dict[str, list[Commit]] = field(default_factory=dict, repr=False)
     _indexes: dict[str, InputIndex] = field(default_factory=dict, repr=False)
 
@@ -100,12 +101,17 @@ class Repo:
             return None
         try:
             out = _git(
-                root, "rev-parse", "--show-toplevel", "--show-prefix", "--is-shallow-repository"
+                root,
+                "rev-parse",
+                "--show-toplevel",
+                "--show-prefix",
+                "--is-shallow-repository",
+                "--absolute-git-dir",
             )
         except GitError:
             return None
-        toplevel, prefix, shallow = out.decode("utf-8").split("\n")[:3]
-        return cls(root.resolve(), Path(toplevel), prefix, shallow == "true")
+        toplevel, prefix, shallow, git_dir = out.decode("utf-8").split("\n")[:4]
+        return cls(root.resolve(), Path(toplevel), prefix, shallow == "true", Path(git_dir))
 
     def git(self, *args: str) -> bytes:
         return _git(self.root, *args)

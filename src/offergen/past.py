@@ -8,18 +8,23 @@ refuses shows as such instead of stopping the history.
 
 from __future__ import annotations
 
+import json
 import tempfile
 from collections.abc import Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .errors import NotFound, OffergenError, Problem, ValidationFailed
 from .history import SHARED_INPUTS, SHORT, Commit, Repo, Revision, input_paths, is_input
-from .inputs import digest, priced_inputs
+from .inputs import digest, priced_inputs, sha256
 from .load import Loc, load_document
 from .workspace import APPROVAL_REQUIRED, OFFERS_DIR, TEMPLATES_DIR, Workspace, load_workspace
+from .write import write_atomic
 
 BOOKKEEPING = {"status", "review", "approval"}  # what a review itself changes
 UNPRINTED = {"policy", "reliability"}  # what legal and finance judge by, never printed
@@ -168,16 +173,18 @@ def revisions(workspace: Workspace, repo: Repo, rev: str | None = None) -> dict[
     layout or repricing another item makes no new version; nor does an uncommitted change
     of that kind make the tree's documents differ from the commit's."""
     index = repo.index(rev, first_parent=True)
+    known = SubstanceCache(repo)
     found = {}
     for offer_id, offer in workspace.offers.items():
         history = index.offer_commits(offer_id, offer.client)
         commits = commits_of_substance(history, offer_id, offer.client)
-        states = list(_substances(repo, commits, offer_id))
+        states = known.substances(commits, offer_id)
         version, newest = _versions(commits, states)
         dirty = rev is None and (
             not commits or bool(_changed_in_tree(repo, workspace, offer_id, states[0]))
         )
         found[offer_id] = Revision(version, newest.short if newest else None, dirty)
+    known.save()
     return found
 
 
@@ -189,6 +196,60 @@ def _versions(commits: Sequence[Commit], states: Sequence[str | None]) -> tuple[
         if state is not None and state != before:
             version, newest, before = version + 1, commit, state
     return version, newest
+
+
+class SubstanceCache:
+    """Each offer's substance at each commit, kept between commands in git's folder: a
+    commit never changes, so its states are loaded once for each version of offergen's
+    code (a change of the rules or models may change what a state loads into)."""
+
+    def __init__(self, repo: Repo) -> None:
+        self.repo = repo
+        self.path = repo.git_dir / "offergen" / "substances.json"
+        self.code = _code_version()
+        self.states = self._read()
+        self.added = False
+
+    def _read(self) -> dict[str, dict[str, str | None]]:
+        try:
+            kept = json.loads(self.path.read_bytes())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(kept, dict) or kept.get("code") != self.code:
+            return {}
+        states = kept.get("states")
+        if not isinstance(states, dict) or not all(isinstance(s, dict) for s in states.values()):
+            return {}
+        return states
+
+    def substances(self, commits: Sequence[Commit], offer_id: str) -> list[str | None]:
+        """The offer's substance at each commit, loading only the states not known yet."""
+        missing = [c for c in commits if offer_id not in self.states.get(c.sha, {})]
+        for commit, state in zip(missing, _substances(self.repo, missing, offer_id), strict=True):
+            self.states.setdefault(commit.sha, {})[offer_id] = state
+            self.added = True
+        return [self.states[c.sha][offer_id] for c in commits]
+
+    def save(self) -> None:
+        """Best effort: where git's folder cannot be written, the states load again."""
+        if self.added:
+            kept = {"code": self.code, "states": self.states}
+            with suppress(OSError):
+                write_atomic(self.path, json.dumps(kept, separators=(",", ":")).encode())
+
+
+@cache
+def _code_version() -> str:
+    """What loading a state depends on: offergen's own source and its parsing libraries."""
+    package = Path(__file__).parent
+    sources = {str(p.relative_to(package)): sha256(p.read_bytes()) for p in package.rglob("*.py")}
+    libraries = {}
+    for name in ("pydantic", "PyYAML"):
+        try:
+            libraries[name] = version(name)
+        except PackageNotFoundError:
+            libraries[name] = "unknown"
+    return digest({"sources": sources, "libraries": libraries})
 
 
 def commits_of_substance(commits: Sequence[Commit], offer_id: str, client: str) -> list[Commit]:
