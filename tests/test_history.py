@@ -16,6 +16,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from click.testing import Result
 from pypdf import PdfReader
 
 from offergen.workspace import load_workspace
@@ -385,6 +386,52 @@ def test_states_kept_by_another_version_of_offergen_are_loaded_again(repo: Repo)
     assert json.loads(kept.read_text("utf-8"))["states"][second][OFFER] != "another"
     kept.write_text('{"code": ', "utf-8")  # cut short
     assert footers(repo) == {f"версия 1 · {first[:7]}"}
+
+
+def stamp_warnings(result: Result) -> list[str]:
+    return [line for line in result.stderr.splitlines() if "what the client gets" in line]
+
+
+def test_a_sent_offer_built_from_uncommitted_changes_is_warned(repo: Repo) -> None:
+    repo.edit(f"offers/{OFFER}.yaml", "status: draft", "status: sent")
+    repo.commit("Отправлено клиенту", "2026-11-02")
+    repo.edit("catalog.yaml", "price: 125000.00", "price: 126000.00")  # pump-cn100: in it
+    result = run("-C", repo.root, "build", OFFER, "--format", "docx")
+    assert result.exit_code == 0, result.output
+    assert stamp_warnings(result) == [
+        f"offers/{OFFER}.yaml:5:9: warning: status: sent, but built from uncommitted changes "
+        "to catalog.yaml: commit them, so that the version its documents carry names what "
+        "the client gets"
+    ]
+    everything = run("-C", repo.root, "build", "--format", "docx")
+    assert [line.split(":")[0] for line in stamp_warnings(everything)] == [
+        f"offers/{OFFER}.yaml",
+        f"offers/{CONTRACT}.yaml",  # approved, with the pump in it
+    ]
+    repo.edit(f"offers/{OFFER}.yaml", "status: sent", "status: draft")
+    assert stamp_warnings(run("-C", repo.root, "build", OFFER, "--format", "docx")) == []
+
+
+def test_recording_a_status_uncommitted_is_not_warned(repo: Repo) -> None:
+    repo.edit(f"offers/{CONTRACT}.yaml", "status: approved", "status: sent")
+    result = run("-C", repo.root, "build", CONTRACT, "--format", "docx")
+    assert result.exit_code == 0, result.output
+    assert stamp_warnings(result) == []
+
+
+def test_an_approved_offer_never_committed_is_warned(repo: Repo) -> None:
+    source = (repo.root / "offers" / f"{CONTRACT}.yaml").read_text("utf-8")
+    source = source.replace("КП-2026-0005", "КП-2026-0099").replace('"2026/015"', '"2026/099"')
+    (repo.root / "offers" / "acme-2026-099.yaml").write_text(source, "utf-8")
+    result = run("-C", repo.root, "build", "acme-2026-099")
+    assert result.exit_code == 0, result.output
+    assert stamp_warnings(result) == [
+        "offers/acme-2026-099.yaml:4:9: warning: status: approved, but no version of it is "
+        "committed: commit offers/acme-2026-099.yaml, so that the version its documents carry "
+        "names what the client gets"
+    ]
+    text = pdf_text(repo.root / "out" / "acme-2026-099" / "proposal.pdf")
+    assert "КП-2026-0099 · версия 0 + изменения" in text
 
 
 # --- reviews must postdate the last change ------------------------------------------------

@@ -214,7 +214,7 @@ def build(
             workspace = _load(ctx)  # the build checks the contracts of what it renders
             for warning in workspace.warnings:
                 click.echo(str(warning), err=True)
-            _stamp(workspace)
+            _stamp(workspace, offers)
             report = run_build(
                 workspace, offers, formats or FORMATS, out_dir, force=force, **options
             )
@@ -234,10 +234,11 @@ def build(
         ctx.exit(EXIT_PROBLEMS)
 
 
-def _stamp(workspace: Any) -> None:
-    """Give each offer's documents its version in git (none outside a repository)."""
+def _stamp(workspace: Any, offers: tuple[str, ...]) -> None:
+    """Give each offer's documents its version in git (none outside a repository); warn
+    when one approved or later is built from what no commit says."""
     from .history import Repo
-    from .past import revisions
+    from .past import revisions, uncommitted_warnings
 
     repo = Repo.find(workspace.root)
     if repo is None:
@@ -250,6 +251,8 @@ def _stamp(workspace: Any) -> None:
         )
         return
     workspace.revisions = revisions(workspace, repo)
+    for warning in uncommitted_warnings(repo, workspace, workspace.revisions, offers):
+        click.echo(str(warning), err=True)
 
 
 class _Progress:

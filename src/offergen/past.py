@@ -279,6 +279,28 @@ def _changed_in_tree(
     return files if files and substance(workspace, offer_id) != head else []
 
 
+def uncommitted_warnings(
+    repo: Repo, workspace: Workspace, revisions: dict[str, Revision], offer_ids: Sequence[str] = ()
+) -> list[Problem]:
+    """A warning for each offer of `offer_ids` (else of the workspace) approved or later
+    whose documents say what no commit does: their version cannot name what the client
+    gets, and a rebuild of that version would say something else."""
+    problems = []
+    for offer_id in [o for o in offer_ids or sorted(workspace.offers) if o in workspace.offers]:
+        status, revision = workspace.offers[offer_id].status, revisions.get(offer_id)
+        if status not in APPROVAL_REQUIRED or revision is None or not revision.dirty:
+            continue
+        source = f"{OFFERS_DIR}/{offer_id}.yaml"
+        files = ", ".join(uncommitted(repo, workspace, offer_id) or [source])
+        if revision.commit is None:
+            message = f"{status}, but no version of it is committed: commit {files}"
+        else:
+            message = f"{status}, but built from uncommitted changes to {files}: commit them"
+        message += ", so that the version its documents carry names what the client gets"
+        problems.append(workspace.sources[source].problem(("status",), message, severity="warning"))
+    return problems
+
+
 # --- history ------------------------------------------------------------------------------
 
 
