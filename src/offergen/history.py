@@ -58,9 +58,9 @@ class Commit:
 class Revision:
     """Which version of its inputs an offer's documents were built from."""
 
-    version: int  # commits that changed the inputs
-    commit: str | None  # short hash of the newest of them
-    dirty: bool  # built from a working tree with uncommitted changes to them
+    version: int  # changes of what its documents say (see past.revisions)
+    commit: str | None  # short hash of the commit of the newest change
+    dirty: bool  # built from a working tree that says something else than that commit
 
     def text(self, locale: str) -> str:
         """ "версия 3 · 1a2b3c4 + изменения": in offergen's words, not the templates', so

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import cache
-from importlib.metadata import PackageNotFoundError, version
+from importlib import metadata
 from pathlib import Path
 
 from .errors import NotFound, OffergenError, Problem, ValidationFailed
@@ -190,7 +190,7 @@ def revisions(workspace: Workspace, repo: Repo, rev: str | None = None) -> dict[
 
 def _versions(commits: Sequence[Commit], states: Sequence[str | None]) -> tuple[int, Commit | None]:
     """How many times the substance changed, oldest first, and the commit of the newest
-    change. A state the current rules refuse was never sent: it is no version."""
+    change. A state the current rules refuse counts as none: it cannot be built again."""
     version, newest, before = 0, None, None
     for commit, state in zip(reversed(commits), reversed(states), strict=True):
         if state is not None and state != before:
@@ -246,8 +246,8 @@ def _code_version() -> str:
     libraries = {}
     for name in ("pydantic", "PyYAML"):
         try:
-            libraries[name] = version(name)
-        except PackageNotFoundError:
+            libraries[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
             libraries[name] = "unknown"
     return digest({"sources": sources, "libraries": libraries})
 
@@ -280,14 +280,14 @@ def _changed_in_tree(
 
 
 def uncommitted_warnings(
-    repo: Repo, workspace: Workspace, revisions: dict[str, Revision], offer_ids: Sequence[str] = ()
+    repo: Repo, workspace: Workspace, versions: dict[str, Revision], offer_ids: Sequence[str] = ()
 ) -> list[Problem]:
     """A warning for each offer of `offer_ids` (else of the workspace) approved or later
     whose documents say what no commit does: their version cannot name what the client
     gets, and a rebuild of that version would say something else."""
     problems = []
     for offer_id in [o for o in offer_ids or sorted(workspace.offers) if o in workspace.offers]:
-        status, revision = workspace.offers[offer_id].status, revisions.get(offer_id)
+        status, revision = workspace.offers[offer_id].status, versions.get(offer_id)
         if status not in APPROVAL_REQUIRED or revision is None or not revision.dirty:
             continue
         source = f"{OFFERS_DIR}/{offer_id}.yaml"
