@@ -15,6 +15,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from click.testing import Result
 from pypdf import PdfReader
 
 from .conftest import ROOT, Repo, copy_workspace, docx_text, load_strict, pdf_text, run
@@ -173,12 +174,13 @@ def test_documents_carry_number_version_and_commit(negotiated) -> None:
     repo, shas, _ = negotiated
     assert run("-C", repo.root, "build", OFFER).exit_code == 0
     text, keywords, footer, version = stamps(repo.root / "out" / OFFER, "proposal")
-    stamp = f"версия 4 · {shas[4][:7]}"  # four commits changed its inputs
+    # Four commits changed its inputs; the one that recorded it as sent is no version.
+    stamp = f"версия 3 · {shas[4][:7]}"
     assert keywords == f"КП-2026-0001, {stamp}"
     assert version == stamp
     assert footer.startswith(f"КП-2026-0001 · {stamp} · стр.")
     assert f"КП-2026-0001 · {stamp}" in text
-    assert docx.Document(repo.root / "out" / OFFER / "proposal.docx").core_properties.revision == 4
+    assert docx.Document(repo.root / "out" / OFFER / "proposal.docx").core_properties.revision == 3
 
 
 def test_a_dirty_tree_says_so_and_rebuilds_after_the_commit(negotiated) -> None:
@@ -191,7 +193,7 @@ def test_a_dirty_tree_says_so_and_rebuilds_after_the_commit(negotiated) -> None:
     result = run("-C", repo.root, "build", OFFER, "--format", "docx")
     assert "1 documents built" in result.stdout or "2 documents built" in result.stdout
     assert (
-        docx.Document(folder / "proposal.docx").core_properties.version == f"версия 5 · {sha[:7]}"
+        docx.Document(folder / "proposal.docx").core_properties.version == f"версия 4 · {sha[:7]}"
     )
 
 
@@ -220,7 +222,8 @@ def test_build_rev_equals_a_build_from_a_checkout(negotiated, tmp_path: Path) ->
     for name in names:
         assert (built / name).read_bytes() == (checkout / "out" / OFFER / name).read_bytes(), name
     _, keywords, _, _ = stamps(built, "proposal")
-    assert keywords == f"КП-2026-0001, версия 3 · {shas[2][:7]}"  # not dirty: read from git
+    # Not dirty: read from git. At shas[2] it was recorded as sent, no version of its own.
+    assert keywords == f"КП-2026-0001, версия 2 · {shas[1][:7]}"
     assert f"{Decimal(totals[2]):,.2f}".replace(",", "\u00a0").replace(".", ",") in docx_text(
         built / "proposal.docx"
     )
@@ -239,6 +242,146 @@ def test_build_rev_names_problems_of_the_past_commit(repo: Repo) -> None:
     result = run("-C", repo.root, "build", OFFER, "--rev", sha)
     assert result.exit_code == 1
     assert f"{sha[:7]}:offers/{OFFER}.yaml:9:10: items[0].qty" in result.stderr
+
+
+# --- versions count changes of substance ---------------------------------------------------
+
+FOOTER_STAMP = re.compile(r"КП-2026-\d{4} · (версия \d+(?: · [0-9a-f]{7})?(?: \+ изменения)?)")
+
+
+def footers(repo: Repo, offer_id: str = OFFER) -> set[str]:
+    """Build the offer; the versions its proposal's PDF and DOCX print in their footers
+    (one, when the two agree)."""
+    result = run("-C", repo.root, "build", offer_id)
+    assert result.exit_code == 0, result.output
+    folder = repo.root / "out" / offer_id
+    texts = (pdf_text(folder / "proposal.pdf"), docx_text(folder / "proposal.docx"))
+    return {stamp for text in texts for stamp in FOOTER_STAMP.findall(text)}
+
+
+def record_review(repo: Repo, offer_id: str = OFFER) -> None:
+    with open(repo.root / "offers" / f"{offer_id}.yaml", "a", encoding="utf-8") as source:
+        source.write(
+            "review:\n  - {by: Белова Ольга Сергеевна, role: legal, date: 2026-11-03, "
+            "verdict: approved}\n"
+        )
+
+
+def test_recording_a_status_or_a_review_is_no_new_version(repo: Repo) -> None:
+    first = repo.git("rev-parse", "HEAD")
+    repo.edit(f"offers/{OFFER}.yaml", "status: draft", "status: review")
+    repo.commit("На согласование", "2026-11-02")
+    record_review(repo)
+    repo.commit("Юрист согласовал", "2026-11-03")
+    repo.edit(f"offers/{OFFER}.yaml", "status: review", "status: sent")
+    repo.commit("Отправлено клиенту", "2026-11-04")
+    assert footers(repo) == {f"версия 1 · {first[:7]}"}  # the first version sent says 1
+
+
+def test_a_change_of_substance_is_a_new_version(repo: Repo) -> None:
+    repo.edit(f"offers/{OFFER}.yaml", "status: draft", "status: sent")
+    repo.commit("Отправлено клиенту", "2026-11-02")
+    repo.edit(f"offers/{OFFER}.yaml", "qty: 4", "qty: 6")
+    more = repo.commit("Больше насосов", "2026-11-03")
+    assert footers(repo) == {f"версия 2 · {more[:7]}"}
+    repo.edit("catalog.yaml", "price: 125000.00", "price: 126000.00")  # pump-cn100: in it
+    repriced = repo.commit("Новая цена насоса", "2026-11-04")
+    assert footers(repo) == {f"версия 3 · {repriced[:7]}"}
+    repo.edit("catalog.yaml", "price: 67450.50", "price: 68000.00")  # motor-15kw: not in it
+    repo.commit("Новая цена двигателя", "2026-11-05")
+    with open(repo.root / "templates" / "style.css", "a", encoding="utf-8") as css:
+        css.write("\n/* wider margins */\n")
+    repo.commit("Поля", "2026-11-06")
+    assert footers(repo) == {f"версия 3 · {repriced[:7]}"}
+
+
+def test_an_uncommitted_status_or_layout_change_is_not_a_change(repo: Repo) -> None:
+    first = repo.git("rev-parse", "HEAD")
+    repo.edit(f"offers/{OFFER}.yaml", "status: draft", "status: review")
+    with open(repo.root / "templates" / "style.css", "a", encoding="utf-8") as css:
+        css.write("\n/* wider margins */\n")
+    assert footers(repo) == {f"версия 1 · {first[:7]}"}
+
+
+def test_an_uncommitted_price_of_an_item_it_uses_is_a_change(repo: Repo) -> None:
+    first = repo.git("rev-parse", "HEAD")
+    repo.edit("catalog.yaml", "price: 67450.50", "price: 68000.00")  # motor-15kw: not in it
+    assert footers(repo) == {f"версия 1 · {first[:7]}"}
+    repo.edit("catalog.yaml", "price: 125000.00", "price: 126000.00")  # pump-cn100: in it
+    assert footers(repo) == {f"версия 1 · {first[:7]} + изменения"}
+
+
+def test_a_build_loads_only_the_states_no_build_has_loaded(repo: Repo, loaded: list[str]) -> None:
+    build = ("-C", repo.root, "build", OFFER, "--format", "docx")
+    assert run(*build).exit_code == 0
+    assert len(loaded) == 6  # the first commit, once for each offer
+    loaded.clear()
+    assert run(*build).exit_code == 0
+    assert loaded == []
+    repo.edit(f"offers/{OFFER}.yaml", "status: draft", "status: review")
+    sha = repo.commit("На согласование", "2026-11-02")
+    assert run(*build).exit_code == 0
+    assert loaded == [sha]  # the one offer it touched
+
+
+def test_states_kept_by_another_version_of_offergen_are_loaded_again(repo: Repo) -> None:
+    first = repo.git("rev-parse", "HEAD")
+    repo.edit(f"offers/{OFFER}.yaml", "status: draft", "status: review")
+    second = repo.commit("На согласование", "2026-11-02")
+    kept = repo.root / ".git" / "offergen" / "substances.json"
+    kept.parent.mkdir()
+    believed = {first: {OFFER: "one"}, second: {OFFER: "another"}}  # two versions
+    kept.write_text(json.dumps({"code": "an older offergen", "states": believed}), "utf-8")
+    assert footers(repo) == {f"версия 1 · {first[:7]}"}
+    assert json.loads(kept.read_text("utf-8"))["states"][second][OFFER] != "another"
+    kept.write_text('{"code": ', "utf-8")  # cut short
+    assert footers(repo) == {f"версия 1 · {first[:7]}"}
+
+
+def stamp_warnings(result: Result) -> list[str]:
+    return [line for line in result.stderr.splitlines() if "what the client gets" in line]
+
+
+def test_a_sent_offer_built_from_uncommitted_changes_is_warned(repo: Repo) -> None:
+    repo.edit(f"offers/{OFFER}.yaml", "status: draft", "status: sent")
+    repo.commit("Отправлено клиенту", "2026-11-02")
+    repo.edit("catalog.yaml", "price: 125000.00", "price: 126000.00")  # pump-cn100: in it
+    result = run("-C", repo.root, "build", OFFER, "--format", "docx")
+    assert result.exit_code == 0, result.output
+    assert stamp_warnings(result) == [
+        f"offers/{OFFER}.yaml:5:9: warning: status: sent, but built from uncommitted changes "
+        "to catalog.yaml: commit them, so that the version its documents carry names what "
+        "the client gets"
+    ]
+    everything = run("-C", repo.root, "build", "--format", "docx")
+    assert [line.split(":")[0] for line in stamp_warnings(everything)] == [
+        f"offers/{OFFER}.yaml",
+        f"offers/{CONTRACT}.yaml",  # approved, with the pump in it
+    ]
+    repo.edit(f"offers/{OFFER}.yaml", "status: sent", "status: draft")
+    assert stamp_warnings(run("-C", repo.root, "build", OFFER, "--format", "docx")) == []
+
+
+def test_recording_a_status_uncommitted_is_not_warned(repo: Repo) -> None:
+    repo.edit(f"offers/{CONTRACT}.yaml", "status: approved", "status: sent")
+    result = run("-C", repo.root, "build", CONTRACT, "--format", "docx")
+    assert result.exit_code == 0, result.output
+    assert stamp_warnings(result) == []
+
+
+def test_an_approved_offer_never_committed_is_warned(repo: Repo) -> None:
+    source = (repo.root / "offers" / f"{CONTRACT}.yaml").read_text("utf-8")
+    source = source.replace("КП-2026-0005", "КП-2026-0099").replace('"2026/015"', '"2026/099"')
+    (repo.root / "offers" / "acme-2026-099.yaml").write_text(source, "utf-8")
+    result = run("-C", repo.root, "build", "acme-2026-099")
+    assert result.exit_code == 0, result.output
+    assert stamp_warnings(result) == [
+        "offers/acme-2026-099.yaml:4:9: warning: status: approved, but no version of it is "
+        "committed: commit offers/acme-2026-099.yaml, so that the version its documents carry "
+        "names what the client gets"
+    ]
+    text = pdf_text(repo.root / "out" / "acme-2026-099" / "proposal.pdf")
+    assert "КП-2026-0099 · версия 0 + изменения" in text
 
 
 # --- reviews must postdate the last change ------------------------------------------------
@@ -601,31 +744,43 @@ def test_a_change_brought_in_by_a_merge_is_a_change(repo: Repo) -> None:
 
 
 @pytest.fixture
-def loaded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The commits whose past states get loaded for the contract offer, in order (the
-    example's other approved offers walk their own)."""
+def loaded_by_offer(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    """The commits whose past states get loaded, in order, for each offer."""
     from offergen import past
 
-    shas: list[str] = []
+    found: dict[str, list[str]] = {}
     load_states = past.load_states
 
     def counting(repo_: object, asked: list[str], offer_id: str) -> list[past.State]:
-        if offer_id == CONTRACT:
-            shas.extend(asked)
+        found.setdefault(offer_id, []).extend(asked)
+        found.setdefault("", []).extend(asked)
         return load_states(repo_, asked, offer_id)  # type: ignore[arg-type]
 
     monkeypatch.setattr(past, "load_states", counting)
-    return shas
+    return found
 
 
-def test_layout_commits_do_not_lengthen_the_walk_back(repo: Repo, loaded: list[str]) -> None:
+@pytest.fixture
+def loaded(loaded_by_offer: dict[str, list[str]]) -> list[str]:
+    """The commits whose past states get loaded, in order, for any offer."""
+    return loaded_by_offer.setdefault("", [])
+
+
+@pytest.fixture
+def walked(loaded_by_offer: dict[str, list[str]]) -> list[str]:
+    """Those loaded for the contract offer (the example's other approved offer, sent
+    beyond its credit limit with finance's approval, walks its own)."""
+    return loaded_by_offer.setdefault(CONTRACT, [])
+
+
+def test_layout_commits_do_not_lengthen_the_walk_back(repo: Repo, walked: list[str]) -> None:
     approve(repo, "2026-11-02", "2026-11-02")
     for day in range(3, 23):
         with open(repo.root / "templates" / "style.css", "a", encoding="utf-8") as css:
             css.write(f"\n/* {day} */\n")
         repo.commit("Поля", f"2026-11-{day:02}")
     assert check(repo, today="2026-11-25").exit_code == 0
-    assert len(loaded) == 2  # the approval and the first commit: no state of style.css
+    assert len(walked) == 2  # the approval and the first commit: no state of style.css
 
 
 def test_without_git_on_the_path_history_says_git_is_missing(repo: Repo, monkeypatch) -> None:
@@ -651,13 +806,9 @@ def test_diff_against_a_commit_without_the_offer_names_that_commit(repo: Repo) -
 def test_editor_scratch_files_under_templates_are_not_changes(repo: Repo) -> None:
     for name in (".style.css.swp", "style.css~", "#base.html#"):
         (repo.root / "templates" / name).write_text("scratch", "utf-8")
-    assert run("-C", repo.root, "build", OFFER, "--format", "docx").exit_code == 0
-    version = docx.Document(repo.root / "out" / OFFER / "proposal.docx").core_properties.version
-    assert not version.endswith("+ изменения")
+    assert history_json(repo.root, OFFER)["uncommitted"] == []
     (repo.root / "templates" / "new.html").write_text("<p>new</p>", "utf-8")
-    assert run("-C", repo.root, "build", OFFER, "--format", "docx").exit_code == 0
-    version = docx.Document(repo.root / "out" / OFFER / "proposal.docx").core_properties.version
-    assert version.endswith("+ изменения")
+    assert history_json(repo.root, OFFER)["uncommitted"] == ["templates/new.html"]
 
 
 def test_an_approved_offer_never_committed_changed_today(repo: Repo) -> None:
@@ -765,7 +916,7 @@ def test_a_new_document_is_redlined_as_all_inserted(repo: Repo) -> None:
 
 
 def test_the_walk_back_stops_at_commits_older_than_the_approval(
-    repo: Repo, loaded: list[str]
+    repo: Repo, walked: list[str]
 ) -> None:
     from offergen import past
 
@@ -775,7 +926,7 @@ def test_the_walk_back_stops_at_commits_older_than_the_approval(
         repo.edit("catalog.yaml", f"# The price list ({day}).", "# The price list.")
     approve(repo, "2026-11-25", "2026-11-25")
     assert check(repo, today="2026-11-26").exit_code == 0
-    assert len(loaded) == past.CHUNK  # one batch, not the 22 commits behind the approval
+    assert len(walked) == past.CHUNK  # one batch, not the 22 commits behind the approval
 
 
 def test_a_rev_b_that_changed_nothing_is_still_signed_by_its_author(repo: Repo) -> None:

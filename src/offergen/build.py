@@ -469,7 +469,8 @@ def build_revision(
     """Build offers as the workspace stood at commit `rev`, read from git, not from the
     working tree, into out/<offer-id>@<short-hash>/: the same bytes a checkout of `rev`
     would build."""
-    from .history import SHORT, Repo, load_at, no_repository
+    from .history import SHORT, Repo, no_repository
+    from .past import load_at
 
     repo = Repo.find(root)
     if repo is None:

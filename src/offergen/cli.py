@@ -252,7 +252,7 @@ def build(
             asked = list(offers) or workspace.offer_ids
             for warning in _warnings_of(workspace, asked):
                 click.echo(str(warning), err=True)
-            _stamp(workspace)
+            _stamp(workspace, offers)
             report = run_build(
                 workspace, offers, formats or FORMATS, out_dir, force=force, **options
             )
@@ -301,9 +301,11 @@ def _build_summary(report: BuildReport) -> None:
         )
 
 
-def _stamp(workspace: Workspace) -> None:
-    """Give each offer's documents its version in git (none outside a repository)."""
-    from .history import Repo, revisions
+def _stamp(workspace: Workspace, offers: tuple[str, ...]) -> None:
+    """Give each offer's documents its version in git (none outside a repository); warn
+    when one approved or later is built from what no commit says."""
+    from .history import Repo
+    from .past import revisions, uncommitted_warnings
 
     repo = Repo.find(workspace.root)
     if repo is None:
@@ -316,6 +318,8 @@ def _stamp(workspace: Workspace) -> None:
         )
         return
     workspace.revisions = revisions(workspace, repo)
+    for warning in uncommitted_warnings(repo, workspace, workspace.revisions, offers):
+        click.echo(str(warning), err=True)
 
 
 class _Progress:

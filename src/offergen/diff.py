@@ -25,9 +25,9 @@ from .documents.contract import contract_sections
 from .documents.text import Text
 from .errors import OffergenError
 from .formatting import format_money, format_percent
-from .history import SHORT, Repo, load_at, revisions
+from .history import SHORT, Repo
 from .load import Loc, format_loc
-from .past import changed_inputs, offer_statuses
+from .past import changed_inputs, load_at, offer_statuses, revisions
 from .redline import blank_docx, blank_html, redline_docx, redline_html
 from .render import Templates, html_to_pdf, render_docx, render_page
 from .validate import load_workspace

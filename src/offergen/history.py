@@ -1,9 +1,8 @@
-"""Turn the git history of a workspace into versions of offers and their past states.
+"""Turn the git history of a workspace into commits, the offer inputs each changed, and past trees.
 
 An offer's inputs are its own file, its client's card, the seller's configuration, the
-catalog, the discount schemes and everything under templates/. Its version is the number
-of commits that changed any of them; its stamp names the newest such commit, and says so
-when the working tree holds changes to them that are not committed yet.
+catalog, the discount schemes and everything under templates/. Which of their changes
+make a new version of the offer's documents is past.py's question: it loads past states.
 
 Only git's plumbing is used, always with `-z`, so names that are not ASCII pass through
 unquoted. A shallow clone is refused: its history is cut short and every version counted
@@ -16,14 +15,13 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
-from .errors import NotFound, OffergenError, ValidationFailed
+from .errors import OffergenError, ValidationFailed
 from .load import load_document
-from .validate import load_workspace
 from .workspace import (
     CATALOG_FILE,
     CLIENTS_DIR,
@@ -31,7 +29,6 @@ from .workspace import (
     DISCOUNTS_FILE,
     OFFERS_DIR,
     TEMPLATES_DIR,
-    Workspace,
 )
 
 SHORT = 7  # a fixed length: git's own abbreviation grows with the repository
@@ -61,9 +58,9 @@ class Commit:
 class Revision:
     """Which version of its inputs an offer's documents were built from."""
 
-    version: int  # commits that changed the inputs
-    commit: str | None  # short hash of the newest of them
-    dirty: bool  # built from a working tree with uncommitted changes to them
+    version: int  # changes of what its documents say (see past.revisions)
+    commit: str | None  # short hash of the commit of the newest change
+    dirty: bool  # built from a working tree that says something else than that commit
 
     def text(self, locale: str) -> str:
         """ "версия 3 · 1a2b3c4 + изменения": in offergen's words, not the templates', so
@@ -93,6 +90,7 @@ class Repo:
     toplevel: Path
     prefix: str  # the workspace's folder inside the repository, "" or ending in "/"
     shallow: bool
+    git_dir: Path  # git's own folder for this checkout (a worktree has one of its own)
     _logs: dict[str, list[Commit]] = field(default_factory=dict, repr=False)
     _indexes: dict[str, InputIndex] = field(default_factory=dict, repr=False)
 
@@ -103,12 +101,17 @@ class Repo:
             return None
         try:
             out = _git(
-                root, "rev-parse", "--show-toplevel", "--show-prefix", "--is-shallow-repository"
+                root,
+                "rev-parse",
+                "--show-toplevel",
+                "--show-prefix",
+                "--is-shallow-repository",
+                "--absolute-git-dir",
             )
         except GitError:
             return None
-        toplevel, prefix, shallow = out.decode("utf-8").split("\n")[:3]
-        return cls(root.resolve(), Path(toplevel), prefix, shallow == "true")
+        toplevel, prefix, shallow, git_dir = out.decode("utf-8").split("\n")[:4]
+        return cls(root.resolve(), Path(toplevel), prefix, shallow == "true", Path(git_dir))
 
     def git(self, *args: str) -> bytes:
         return _git(self.root, *args)
@@ -314,33 +317,6 @@ class Repo:
         return name[len(self.prefix) :] if name.startswith(self.prefix) else None
 
 
-def load_at(repo: Repo, sha: str, target: Path, offer_ids: Sequence[str] = ()) -> Workspace:
-    """The workspace as committed in `sha`, written under `target` and loaded, with each
-    offer's version as of `sha`. With `offer_ids`, only those offers and their clients
-    (see `Repo.export_offers`), each of which must exist there. Problems name their files
-    as git does, `<hash>:<path>`: the working tree's files may well be fine."""
-    root = repo.export_offers(sha, target, offer_ids) if offer_ids else repo.export(sha, target)
-    try:
-        workspace = load_workspace(root)
-    except ValidationFailed as failed:
-        raise ValidationFailed(
-            replace(p, path=f"{sha[:SHORT]}:{p.path}") for p in failed.problems
-        ) from None
-    at = f"{sha[:SHORT]}:"
-    workspace.problems = [replace(p, path=at + p.path) for p in workspace.problems]
-    workspace.findings = {
-        oid: tuple(replace(p, path=at + p.path) for p in found)
-        for oid, found in workspace.findings.items()
-    }
-    for offer_id in offer_ids:
-        try:
-            workspace.offer(offer_id)
-        except NotFound as error:
-            raise NotFound(f"at {sha[:SHORT]}: {error}") from None
-    workspace.revisions = revisions(workspace, repo, sha)
-    return workspace
-
-
 def _client_of(offer_file: Path) -> str | None:
     """The client an offer file names, if it can be read at all (else the full load says
     what is wrong with it)."""
@@ -409,19 +385,3 @@ class InputIndex:
         created = max(self._by_path[own])
         touching = self._shared | {*self._by_path[own], *self._by_path.get(client, ())}
         return [self.commits[i] for i in sorted(touching) if i <= created]
-
-
-def revisions(workspace: Workspace, repo: Repo, rev: str | None = None) -> dict[str, Revision]:
-    """Each offer's version; from the working tree when `rev` is None, else as of `rev`."""
-    index = repo.index(rev)
-    changed = repo.changed() if rev is None else set()
-    found = {}
-    for offer_id, offer in workspace.offers.items():
-        commits = index.offer_commits(offer_id, offer.client)
-        files = input_paths(offer_id, offer.client)
-        found[offer_id] = Revision(
-            len(commits),
-            commits[0].short if commits else None,
-            not commits or any(is_input(path, files) for path in changed),
-        )
-    return found

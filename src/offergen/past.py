@@ -1,4 +1,4 @@
-"""Turn commits into past states of one offer: its history, and its last change of substance.
+"""Turn commits into past states of an offer: its history, version and last change of substance.
 
 A past state is loaded from only the files that offer needs, as committed: the seller's
 configuration, the catalog, the discount schemes, the offer, its client and its clause
@@ -8,19 +8,24 @@ refuses shows as such instead of stopping the history.
 
 from __future__ import annotations
 
+import json
 import tempfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from contextlib import suppress
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from functools import cache
+from importlib import metadata
 from pathlib import Path
 
-from .errors import OffergenError, Problem, ValidationFailed
-from .history import SHARED_INPUTS, Commit, Repo, input_paths, is_input
-from .inputs import digest, priced_inputs
+from .errors import NotFound, OffergenError, Problem, ValidationFailed
+from .history import SHARED_INPUTS, SHORT, Commit, Repo, Revision, input_paths, is_input
+from .inputs import digest, priced_inputs, sha256
 from .load import Loc, load_document
 from .validate import load_workspace
 from .workspace import APPROVAL_REQUIRED, OFFERS_DIR, TEMPLATES_DIR, Workspace
+from .write import write_atomic
 
 BOOKKEEPING = {"status", "review", "approval"}  # what a review itself changes
 UNPRINTED = {"policy", "reliability"}  # what legal and finance judge by, never printed
@@ -105,7 +110,7 @@ def _load(root: Path, files: dict[str, bytes | None], offer_id: str) -> State:
             (root / path).parent.mkdir(parents=True, exist_ok=True)
             (root / path).write_bytes(data)
     try:
-        workspace = load_workspace(root, layouts=False)
+        workspace = load_workspace(root, layouts=False, rules=False)
         essence = substance(workspace, offer_id)  # while its files are still there
     except ValidationFailed as failed:
         first = failed.problems[0] if failed.problems else None
@@ -136,6 +141,171 @@ def offer_statuses(repo: Repo, shas: Sequence[str], offer_id: str) -> list[str |
     relative = f"{OFFERS_DIR}/{offer_id}.yaml"
     blobs = repo.read_many([(sha, relative) for sha in shas])
     return [_status_of(blob, relative) for blob in blobs]
+
+
+# --- a workspace at a commit, and the versions of its offers ------------------------------
+
+
+def load_at(repo: Repo, sha: str, target: Path, offer_ids: Sequence[str] = ()) -> Workspace:
+    """The workspace as committed in `sha`, written under `target` and loaded, with each
+    offer's version as of `sha`. With `offer_ids`, only those offers and their clients
+    (see `Repo.export_offers`), each of which must exist there. Problems name their files
+    as git does, `<hash>:<path>`: the working tree's files may well be fine."""
+    root = repo.export_offers(sha, target, offer_ids) if offer_ids else repo.export(sha, target)
+    try:
+        workspace = load_workspace(root)
+    except ValidationFailed as failed:
+        raise ValidationFailed(
+            replace(p, path=f"{sha[:SHORT]}:{p.path}") for p in failed.problems
+        ) from None
+    at = f"{sha[:SHORT]}:"
+    workspace.problems = [replace(p, path=at + p.path) for p in workspace.problems]
+    workspace.findings = {
+        oid: tuple(replace(p, path=at + p.path) for p in found)
+        for oid, found in workspace.findings.items()
+    }
+    for offer_id in offer_ids:
+        try:
+            workspace.offer(offer_id)
+        except NotFound as error:
+            raise NotFound(f"at {sha[:SHORT]}: {error}") from None
+    workspace.revisions = revisions(workspace, repo, sha)
+    return workspace
+
+
+def revisions(workspace: Workspace, repo: Repo, rev: str | None = None) -> dict[str, Revision]:
+    """Each offer's version, from the working tree when `rev` is None, else as of `rev`:
+    how many times what its documents say changed on the line that led there, and the
+    commit of the newest change. Recording a status, a review or an approval, restyling a
+    layout or repricing another item makes no new version; nor does an uncommitted change
+    of that kind make the tree's documents differ from the commit's."""
+    index = repo.index(rev, first_parent=True)
+    known = SubstanceCache(repo)
+    found = {}
+    for offer_id, offer in workspace.offers.items():
+        history = index.offer_commits(offer_id, offer.client)
+        commits = commits_of_substance(history, offer_id, offer.client)
+        states = known.substances(commits, offer_id)
+        version, newest = _versions(commits, states)
+        dirty = rev is None and (
+            not commits or bool(_changed_in_tree(repo, workspace, offer_id, states[0]))
+        )
+        found[offer_id] = Revision(version, newest.short if newest else None, dirty)
+    known.save()
+    return found
+
+
+def _versions(commits: Sequence[Commit], states: Sequence[str | None]) -> tuple[int, Commit | None]:
+    """How many times the substance changed, oldest first, and the commit of the newest
+    change. A state the current rules refuse counts as none: it cannot be built again."""
+    version, newest, before = 0, None, None
+    for commit, state in zip(reversed(commits), reversed(states), strict=True):
+        if state is not None and state != before:
+            version, newest, before = version + 1, commit, state
+    return version, newest
+
+
+class SubstanceCache:
+    """Each offer's substance at each commit, kept between commands in git's folder: a
+    commit never changes, so its states are loaded once for each version of offergen's
+    code (a change of the rules or models may change what a state loads into)."""
+
+    def __init__(self, repo: Repo) -> None:
+        self.repo = repo
+        self.path = repo.git_dir / "offergen" / "substances.json"
+        self.code = _code_version()
+        self.states = self._read()
+        self.added = False
+
+    def _read(self) -> dict[str, dict[str, str | None]]:
+        try:
+            kept = json.loads(self.path.read_bytes())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(kept, dict) or kept.get("code") != self.code:
+            return {}
+        states = kept.get("states")
+        if not isinstance(states, dict) or not all(isinstance(s, dict) for s in states.values()):
+            return {}
+        return states
+
+    def substances(self, commits: Sequence[Commit], offer_id: str) -> list[str | None]:
+        """The offer's substance at each commit, loading only the states not known yet."""
+        missing = [c for c in commits if offer_id not in self.states.get(c.sha, {})]
+        for commit, state in zip(missing, _substances(self.repo, missing, offer_id), strict=True):
+            self.states.setdefault(commit.sha, {})[offer_id] = state
+            self.added = True
+        return [self.states[c.sha][offer_id] for c in commits]
+
+    def save(self) -> None:
+        """Best effort: where git's folder cannot be written, the states load again."""
+        if self.added:
+            kept = {"code": self.code, "states": self.states}
+            with suppress(OSError):
+                write_atomic(self.path, json.dumps(kept, separators=(",", ":")).encode())
+
+
+@cache
+def _code_version() -> str:
+    """What loading a state depends on: offergen's own source and its parsing libraries."""
+    package = Path(__file__).parent
+    sources = {str(p.relative_to(package)): sha256(p.read_bytes()) for p in package.rglob("*.py")}
+    libraries = {}
+    for name in ("pydantic", "PyYAML"):
+        try:
+            libraries[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            libraries[name] = "unknown"
+    return digest({"sources": sources, "libraries": libraries})
+
+
+def commits_of_substance(commits: Sequence[Commit], offer_id: str, client: str) -> list[Commit]:
+    """Those of an offer's commits that touched more than layout templates: the others
+    leave what its documents say as it was, and loading their states would only make a
+    walk back as long as the history of style.css."""
+    files = input_paths(offer_id, client)
+    return [c for c in commits if any(p in files or p.startswith(CLAUSES) for p in c.paths)]
+
+
+def uncommitted(repo: Repo, workspace: Workspace, offer_id: str) -> list[str]:
+    """The files what the offer's documents say comes from (layouts apart) that differ
+    from HEAD in the working tree: changed, or never committed."""
+    offer = workspace.offer(offer_id)
+    files = set(input_paths(offer_id, offer.client))
+    if offer.contract is not None:
+        files.add(f"{CLAUSES}{offer.contract.type}.yaml")
+    return sorted(path for path in repo.changed() if path in files)
+
+
+def _changed_in_tree(
+    repo: Repo, workspace: Workspace, offer_id: str, head: str | None
+) -> list[str]:
+    """The uncommitted files that make the working tree's offer say something else than
+    `head`, its substance as committed: [] when it says the same."""
+    files = uncommitted(repo, workspace, offer_id)
+    return files if files and substance(workspace, offer_id) != head else []
+
+
+def uncommitted_warnings(
+    repo: Repo, workspace: Workspace, versions: dict[str, Revision], offer_ids: Sequence[str] = ()
+) -> list[Problem]:
+    """A warning for each offer of `offer_ids` (else of the workspace) approved or later
+    whose documents say what no commit does: their version cannot name what the client
+    gets, and a rebuild of that version would say something else."""
+    problems = []
+    for offer_id in [o for o in offer_ids or sorted(workspace.offers) if o in workspace.offers]:
+        status, revision = workspace.offers[offer_id].status, versions.get(offer_id)
+        if status not in APPROVAL_REQUIRED or revision is None or not revision.dirty:
+            continue
+        source = f"{OFFERS_DIR}/{offer_id}.yaml"
+        files = ", ".join(uncommitted(repo, workspace, offer_id) or [source])
+        if revision.commit is None:
+            message = f"{status}, but no version of it is committed: commit {files}"
+        else:
+            message = f"{status}, but built from uncommitted changes to {files}: commit them"
+        message += ", so that the version its documents carry names what the client gets"
+        problems.append(workspace.sources[source].problem(("status",), message, severity="warning"))
+    return problems
 
 
 # --- history ------------------------------------------------------------------------------
@@ -206,19 +376,15 @@ def last_change(
     files = input_paths(offer_id, client)
     # Each state is compared with the one before it on the line that led to HEAD: next to
     # each other in a log of all branches, two states may never have followed each other.
-    # A commit that touched only layout templates leaves the substance as it was: loading
-    # its state would only make the walk back as long as the history of style.css.
-    commits = [
-        commit
-        for commit in repo.index(first_parent=True).offer_commits(offer_id, client)
-        if any(path in files or path.startswith(CLAUSES) for path in commit.paths)
-    ]
-    dirty = changed_inputs(repo, workspace, offer_id)
+    history = repo.index(first_parent=True).offer_commits(offer_id, client)
+    commits = commits_of_substance(history, offer_id, client)
     if not commits:  # never committed: what it says now was written in the working tree
+        dirty = uncommitted(repo, workspace, offer_id)
         return Change(today, None, dirty) if dirty else None
     walk = _substances(repo, commits, offer_id)
     newest = next(walk)
-    if dirty and newest != substance(workspace, offer_id):
+    dirty = _changed_in_tree(repo, workspace, offer_id, newest)
+    if dirty:
         return Change(today, None, dirty)
     for commit in commits:
         if since is not None and commit.committed.date() < since:

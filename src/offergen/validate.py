@@ -162,7 +162,9 @@ def _bad_id_message(stem: str) -> str:
 Judge = Callable[[Workspace], list[Problem]]
 
 
-def load_workspace(root: Path, judges: Sequence[Judge] = (), *, layouts: bool = True) -> Workspace:
+def load_workspace(
+    root: Path, judges: Sequence[Judge] = (), *, layouts: bool = True, rules: bool = True
+) -> Workspace:
     """Read and check every file under `root`. The workspace holds the sound offers and
     every problem; `ValidationFailed` only when the seller's configuration or the catalog
     cannot be read at all, which leaves nothing to build.
@@ -170,7 +172,9 @@ def load_workspace(root: Path, judges: Sequence[Judge] = (), *, layouts: bool = 
     `judges` add problems of offers located in their files; they see every offer whose
     references hold, before the rules' errors block any, so no rule hides another.
     `layouts=False` leaves the layouts and labels unchecked: a past state loaded only to
-    tell what its documents say has its clause libraries and nothing else of templates/."""
+    tell what its documents say has its clause libraries and nothing else of templates/,
+    and `rules=False` leaves the policy alone too: what a past version said does not
+    change with today's policy."""
     collector = _Collector(root.resolve())
     config = collector.model(CONFIG_FILE, Config, EVERYTHING)
     if config is not None:
@@ -199,7 +203,7 @@ def load_workspace(root: Path, judges: Sequence[Judge] = (), *, layouts: bool = 
         references[offer_id].append(problem)
     workspace.block(references)
     found: dict[str, list[Problem]] = {}
-    for offer_id in list(workspace.offers):
+    for offer_id in list(workspace.offers) if rules else ():
         found[offer_id] = list(offer_problems(workspace, offer_id))
     for judge in judges:
         for offer_id, problems in by_offer(judge(workspace)).items():
