@@ -32,7 +32,7 @@ from .redline import blank_docx, blank_html, redline_docx, redline_html
 from .render import Templates, html_to_pdf, render_docx, render_page
 from .validate import load_workspace
 from .verify import REDLINE
-from .workspace import CATALOG_FILE, CLIENTS_DIR, CONFIG_FILE, OFFERS_DIR, Workspace
+from .workspace import CATALOG_FILE, CONFIG_FILE, Workspace, client_source, offer_source
 from .write import output_path, write_atomic
 
 WIDTH = 60  # the most a console line shows of either version of a value
@@ -204,15 +204,11 @@ def _rendered(
 
 def data_changes(old: Workspace, new: Workspace, offer_id: str) -> list[str]:
     """ "items[2].qty: 4 → 6", "clause 5.2 (payment.deferral): changed", "gross: … → …"."""
-    lines = list(
-        _changes(
-            _data(old, f"{OFFERS_DIR}/{offer_id}.yaml"), _data(new, f"{OFFERS_DIR}/{offer_id}.yaml")
-        )
-    )
+    lines = list(_changes(_data(old, offer_source(offer_id)), _data(new, offer_source(offer_id))))
     client_old, client_new = old.offer(offer_id).client, new.offer(offer_id).client
     lines += _changes(
-        _data(old, f"{CLIENTS_DIR}/{client_old}.yaml"),
-        _data(new, f"{CLIENTS_DIR}/{client_new}.yaml"),
+        _data(old, client_source(client_old)),
+        _data(new, client_source(client_new)),
         ("client",),
     )
     skus = [i.sku for i in new.offer(offer_id).items if i.sku] + [

@@ -29,6 +29,8 @@ from .workspace import (
     DISCOUNTS_FILE,
     OFFERS_DIR,
     TEMPLATES_DIR,
+    client_source,
+    offer_source,
 )
 
 SHORT = 7  # a fixed length: git's own abbreviation grows with the repository
@@ -75,7 +77,7 @@ _WORDS = {"ru": ("версия", "изменения"), "en": ("version", "chang
 
 def input_paths(offer_id: str, client_id: str) -> tuple[str, ...]:
     """The files (relative to the workspace) an offer is built from, templates apart."""
-    return (f"{OFFERS_DIR}/{offer_id}.yaml", f"{CLIENTS_DIR}/{client_id}.yaml", *SHARED_INPUTS)
+    return (offer_source(offer_id), client_source(client_id), *SHARED_INPUTS)
 
 
 def is_input(path: str, files: Iterable[str]) -> bool:
@@ -303,10 +305,10 @@ class Repo:
         keep: set[str] = set()
         for offer_id in offer_ids:
             own = root / OFFERS_DIR / f"{offer_id}.yaml"
-            keep.add(f"{OFFERS_DIR}/{offer_id}.yaml")
+            keep.add(offer_source(offer_id))
             client = _client_of(own)
             if client is not None:
-                keep.add(f"{CLIENTS_DIR}/{client}.yaml")
+                keep.add(client_source(client))
         for folder in (OFFERS_DIR, CLIENTS_DIR):
             for path in (root / folder).glob("*") if (root / folder).is_dir() else ():
                 if path.is_file() and f"{folder}/{path.name}" not in keep:

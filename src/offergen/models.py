@@ -7,7 +7,6 @@ checks that need several files (a client that exists, a sku in the catalog) live
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from datetime import date
@@ -28,7 +27,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
-from .errors import Problem, ValidationFailed
+from .errors import Problem, ValidationFailed, did_you_mean
 from .load import Document
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
@@ -672,9 +671,7 @@ def _unknown_key(model: type[Model], loc: tuple[str | int, ...]) -> str:
     known = (
         list(owner.model_fields) if isinstance(owner, type) and issubclass(owner, BaseModel) else []
     )
-    close = difflib.get_close_matches(str(loc[-1]), known, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"unknown field{hint}"
+    return f"unknown field{did_you_mean(str(loc[-1]), known)}"
 
 
 def _field_model(owner: Any, part: str | int) -> Any:

@@ -24,7 +24,7 @@ from .history import SHARED_INPUTS, SHORT, Commit, Repo, Revision, input_paths, 
 from .inputs import digest, priced_inputs, sha256
 from .load import Loc, load_document
 from .validate import load_workspace
-from .workspace import APPROVAL_REQUIRED, OFFERS_DIR, TEMPLATES_DIR, Workspace
+from .workspace import APPROVAL_REQUIRED, TEMPLATES_DIR, Workspace, offer_source
 from .write import write_atomic
 
 BOOKKEEPING = {"status", "review", "approval"}  # what a review itself changes
@@ -63,7 +63,7 @@ def substance(workspace: Workspace, offer_id: str) -> str:
 
 def load_states(repo: Repo, shas: Sequence[str], offer_id: str) -> list[State]:
     """The offer at each commit of `shas`, read in two batches from git."""
-    names = (f"{OFFERS_DIR}/{offer_id}.yaml", *SHARED_INPUTS)
+    names = (offer_source(offer_id), *SHARED_INPUTS)
     blobs = iter(repo.read_many([(sha, name) for sha in shas for name in names]))
     files = [{name: next(blobs) for name in names} for _ in shas]
     extra = [
@@ -103,7 +103,7 @@ def _dependencies(offer_file: bytes | None, where: str) -> list[str]:
 
 
 def _load(root: Path, files: dict[str, bytes | None], offer_id: str) -> State:
-    if files.get(f"{OFFERS_DIR}/{offer_id}.yaml") is None:
+    if files.get(offer_source(offer_id)) is None:
         return State(None, "the offer does not exist here")
     for path, data in files.items():
         if data is not None:
@@ -121,7 +121,7 @@ def _load(root: Path, files: dict[str, bytes | None], offer_id: str) -> State:
 
 
 def _status(root: Path, offer_id: str) -> str | None:
-    relative = f"{OFFERS_DIR}/{offer_id}.yaml"
+    relative = offer_source(offer_id)
     return _status_of((root / relative).read_bytes(), relative)
 
 
@@ -138,7 +138,7 @@ def _status_of(offer_file: bytes | None, where: str) -> str | None:
 
 def offer_statuses(repo: Repo, shas: Sequence[str], offer_id: str) -> list[str | None]:
     """The offer's status as each commit's file says (None: absent or unreadable)."""
-    relative = f"{OFFERS_DIR}/{offer_id}.yaml"
+    relative = offer_source(offer_id)
     blobs = repo.read_many([(sha, relative) for sha in shas])
     return [_status_of(blob, relative) for blob in blobs]
 
@@ -297,7 +297,7 @@ def uncommitted_warnings(
         status, revision = workspace.offers[offer_id].status, versions.get(offer_id)
         if status not in APPROVAL_REQUIRED or revision is None or not revision.dirty:
             continue
-        source = f"{OFFERS_DIR}/{offer_id}.yaml"
+        source = offer_source(offer_id)
         files = ", ".join(uncommitted(repo, workspace, offer_id) or [source])
         if revision.commit is None:
             message = f"{status}, but no version of it is committed: commit {files}"
@@ -428,7 +428,7 @@ def stale_reviews(repo: Repo, workspace: Workspace, today: date) -> list[Problem
         change = last_change(repo, workspace, offer_id, today, since)
         if change is None:
             continue
-        doc = workspace.sources[f"{OFFERS_DIR}/{offer_id}.yaml"]
+        doc = workspace.sources[offer_source(offer_id)]
         problems += [
             doc.problem(
                 loc,

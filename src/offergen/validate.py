@@ -514,7 +514,7 @@ def _duplicate_numbers(
         if offer.number in first:
             doc = sources[offer_source(offer_id)]
             message = (
-                f"{offer.number!r} is already the number of {OFFERS_DIR}/{first[offer.number]}.yaml"
+                f"{offer.number!r} is already the number of {offer_source(first[offer.number])}"
             )
             yield offer_id, doc.problem(("number",), message)
         else:

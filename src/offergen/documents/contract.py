@@ -210,7 +210,7 @@ def _discounts(workspace: Workspace, offer_id: str, text: Text) -> dict[str, Any
 
 def preamble(seller: Seller, client: Client, library: ClauseLibrary, text: Text) -> str:
     """ "ООО «…», именуемое в дальнейшем «Поставщик», в лице …, с одной стороны, и …"."""
-    seller_kind = "entrepreneur" if len(seller.inn) == 12 else "company"
+    seller_kind = "entrepreneur" if seller.is_entrepreneur else "company"
     first = _party_phrase(
         local(seller.name, seller.name_en, text.locale),
         seller_kind,

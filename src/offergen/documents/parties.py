@@ -57,7 +57,7 @@ def bank_line(bank: Bank | None, labels: dict[str, str], locale: Locale = "ru") 
 
 
 def seller_block(seller: Seller, labels: dict[str, str], locale: Locale) -> dict[str, Any]:
-    entrepreneur = len(seller.inn) == 12
+    entrepreneur = seller.is_entrepreneur
     ids = _labelled(
         labels,
         [
