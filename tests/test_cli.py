@@ -93,7 +93,7 @@ def test_an_unexpected_failure_prints_no_traceback(monkeypatch: pytest.MonkeyPat
     def explode(*_: object, **__: object) -> None:
         raise KeyError("boom")
 
-    monkeypatch.setattr("offergen.validate.load_workspace", explode)
+    monkeypatch.setattr("offergen.check.load_workspace", explode)
     monkeypatch.delenv("OFFERGEN_DEBUG", raising=False)
     result = run("-C", example_workspace(), "check")
     assert result.exit_code == cli_module.EXIT_INTERNAL

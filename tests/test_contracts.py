@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from offergen.build import resolve
 from offergen.clauses import ClauseError, ClauseLibrary, arrange
 from offergen.documents.contract import clause_context
-from offergen.documents.text import Text
 from offergen.errors import ValidationFailed
 from offergen.models import Override
 from offergen.render.templates import text_environment
@@ -378,13 +378,11 @@ def test_domestic_contracts_keep_the_domestic_wording(example_build: Path, docum
 
 def test_clause_context_tells_export_from_domestic() -> None:
     workspace = load_strict(example_workspace())
-    labels: dict[str, str] = {}
     for offer_id, export, country, incoterm in (
         ("nordic-2026-003", True, "Sweden", "FCA"),
         ("acme-2026-005", False, None, None),
     ):
-        library = workspace.clause_library("supply").library
-        context = clause_context(workspace, offer_id, library, Text(labels, "en"))
+        context = clause_context(resolve(workspace, workspace.templates, offer_id))
         assert context["export"] is export
         assert context["buyer"]["country"] == country
         assert context["terms"]["incoterm"] == incoterm

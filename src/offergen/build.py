@@ -14,20 +14,24 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .documents import FORMATS, KINDS, DocumentKind, documents_for
+from .documents import FORMATS, KINDS, documents_for
+from .documents.view import OfferView
 from .errors import OffergenError, Problem
 from .inputs import InputHasher, renderer_versions, sha256
-from .render import DocumentMeta, Templates, render_docx, render_pdf
+from .render import Templates, render_docx, render_pdf
 from .workspace import Workspace
 from .write import output_path, write_atomic
+
+if TYPE_CHECKING:
+    from .history import Revision
 
 OUT_DIR = "out"
 MANIFEST = "manifest.json"
@@ -92,50 +96,35 @@ class BuildReport:
 OnOffer = Callable[[OfferResult, int, int], None]
 
 
-def render_document(workspace: Workspace, templates: Templates, unit: Unit) -> bytes:
+Revisions = Mapping[str, "Revision"]  # each offer's version in git, when it has one
+
+
+def render_document(
+    workspace: Workspace, templates: Templates, unit: Unit, revision: Revision | None = None
+) -> bytes:
     """One unit's bytes; nothing touches the disk."""
-    return render_formats(workspace, templates, unit.offer_id, unit.document, [unit.fmt])[0]
+    view = resolve(workspace, templates, unit.offer_id, revision)
+    return render_formats(view, templates, unit.document, [unit.fmt])[0]
+
+
+def resolve(
+    workspace: Workspace, templates: Templates, offer_id: str, revision: Revision | None = None
+) -> OfferView:
+    """The view every document of one offer is built from, in the offer's language."""
+    labels = templates.labels(workspace.settings(offer_id).locale)
+    return OfferView.of(workspace, offer_id, labels, revision)
 
 
 def render_formats(
-    workspace: Workspace, templates: Templates, offer_id: str, document: str, formats: Sequence[str]
+    view: OfferView, templates: Templates, document: str, formats: Sequence[str]
 ) -> list[bytes]:
     """One document in several formats, from one context."""
-    kind, context, meta = prepare(workspace, templates, offer_id, document)
+    kind = KINDS[document]
+    context, meta = kind.context(view)
     return [
         (render_pdf if fmt == "pdf" else render_docx)(templates, kind.template(fmt), context, meta)
         for fmt in formats
     ]
-
-
-def prepare(
-    workspace: Workspace, templates: Templates, offer_id: str, document: str
-) -> tuple[DocumentKind, dict[str, Any], DocumentMeta]:
-    """A document's kind, the context both its formats render, and its properties: the
-    watermark of a draft and the version in git included."""
-    kind = KINDS[document]
-    locale = workspace.settings(offer_id).locale
-    labels = templates.labels(locale)
-    context, meta = kind.context(workspace, offer_id, labels)
-    context["watermark"] = watermark(workspace, offer_id, labels)
-    context["offer_number"] = workspace.offer(offer_id).number
-    revision = workspace.revisions.get(offer_id)
-    context["revision"] = ""
-    if revision is not None:
-        stamp = revision.text(locale)
-        context["revision"] = stamp
-        meta = replace(
-            meta,
-            keywords=f"{workspace.offer(offer_id).number}, {stamp}",
-            version=stamp,
-            revision=max(revision.version, 1),
-        )
-    return kind, context, meta
-
-
-def watermark(workspace: Workspace, offer_id: str, labels: dict[str, str]) -> str:
-    """ПРОЕКТ / DRAFT on every page while the offer is a draft or under review."""
-    return labels["watermark"] if workspace.offer(offer_id).is_draft else ""
 
 
 def build(
@@ -148,9 +137,12 @@ def build(
     force: bool = False,
     lock_timeout: float = 600.0,
     on_offer: OnOffer | None = None,
+    revisions: Revisions | None = None,
 ) -> BuildReport:
     """Bring out/ up to date for the offers named (all by default). Blocked offers are
-    not rendered: their earlier documents stay, and the report names them."""
+    not rendered: their earlier documents stay, and the report names them. `revisions`
+    (see past.revisions) give each offer's documents their version in git."""
+    revisions = revisions or {}
     started = time.perf_counter()
     ids = list(dict.fromkeys(offer_ids)) if offer_ids else workspace.offer_ids
     for offer_id in ids:
@@ -161,9 +153,9 @@ def build(
     if sound:
         target.mkdir(parents=True, exist_ok=True)
     with locked(target, lock_timeout) if sound else nullcontext():
-        hasher = InputHasher(workspace)
+        hasher = InputHasher(workspace, revisions)
         plans = {oid: _plan(workspace, hasher, target, oid, formats, force) for oid in sound}
-        results = _run(workspace, target, plans, jobs, on_offer)
+        results = _run(_Job(workspace, revisions, hasher), target, plans, jobs, on_offer)
         removed = (
             [] if offer_ids or not sound else _remove_vanished(target, set(workspace.offer_ids))
         )
@@ -241,12 +233,22 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
 
 # --- rendering ----------------------------------------------------------------------------
 
-_WORKER: tuple[Workspace, Templates] | None = None
+
+@dataclass(frozen=True)
+class _Job:
+    """What every render and write of one build reads."""
+
+    workspace: Workspace
+    revisions: Revisions
+    hasher: InputHasher
 
 
-def _init_worker(workspace: Workspace) -> None:
+_WORKER: tuple[Workspace, Revisions, Templates] | None = None
+
+
+def _init_worker(workspace: Workspace, revisions: Revisions) -> None:
     global _WORKER
-    _WORKER = (workspace, Templates(workspace.templates_dir))
+    _WORKER = (workspace, revisions, Templates(workspace.templates_dir))
 
 
 Rendered = tuple[Unit, bytes | None, str | None]
@@ -257,13 +259,14 @@ def _render_in_worker(units: list[Unit]) -> list[Rendered]:
     return _render_group(*_WORKER, units)
 
 
-def _render_group(workspace: Workspace, templates: Templates, units: list[Unit]) -> list[Rendered]:
+def _render_group(
+    workspace: Workspace, revisions: Revisions, templates: Templates, units: list[Unit]
+) -> list[Rendered]:
     """The formats of one document, sharing its context."""
     first = units[0]
     try:
-        data = render_formats(
-            workspace, templates, first.offer_id, first.document, [unit.fmt for unit in units]
-        )
+        view = resolve(workspace, templates, first.offer_id, revisions.get(first.offer_id))
+        data = render_formats(view, templates, first.document, [unit.fmt for unit in units])
         return [(unit, blob, None) for unit, blob in zip(units, data, strict=True)]
     except OffergenError as error:
         return [(unit, None, str(error)) for unit in units]
@@ -272,7 +275,7 @@ def _render_group(workspace: Workspace, templates: Templates, units: list[Unit])
 
 
 def _run(
-    workspace: Workspace, target: Path, plans: dict[str, _Plan], jobs: int, on_offer: OnOffer | None
+    job: _Job, target: Path, plans: dict[str, _Plan], jobs: int, on_offer: OnOffer | None
 ) -> dict[str, OfferResult]:
     rendered: dict[str, dict[str, bytes]] = {oid: {} for oid in plans}
     errors: dict[str, str] = {}
@@ -284,14 +287,14 @@ def _run(
         if offer_id in errors:
             result = OfferResult(offer_id, error=errors[offer_id], stale=bool(plan.manifest))
         else:
-            result = _write_offer(workspace, target, offer_id, plan, rendered.pop(offer_id))
+            result = _write_offer(job, target, offer_id, plan, rendered.pop(offer_id))
         results[offer_id] = result
         if on_offer is not None:
             on_offer(result, len(results), len(plans))
 
     for offer_id in [oid for oid, count in waiting.items() if count == 0]:
         finish(offer_id)
-    for unit, data, error in _render_all(workspace, plans, jobs):
+    for unit, data, error in _render_all(job, plans, jobs):
         if error is not None:
             errors.setdefault(unit.offer_id, error)
         elif data is not None:
@@ -302,7 +305,7 @@ def _run(
     return results
 
 
-def _render_all(workspace: Workspace, plans: dict[str, _Plan], jobs: int) -> Iterator[Rendered]:
+def _render_all(job: _Job, plans: dict[str, _Plan], jobs: int) -> Iterator[Rendered]:
     groups: dict[tuple[str, str], list[Unit]] = {}
     for plan in plans.values():
         for unit in plan.stale:
@@ -310,10 +313,11 @@ def _render_all(workspace: Workspace, plans: dict[str, _Plan], jobs: int) -> Ite
     tasks = list(groups.values())
     if not tasks:
         return
+    workspace, revisions = job.workspace, job.revisions
     if jobs <= 1 or len(tasks) == 1:
         templates = Templates(workspace.templates_dir)
         for task in tasks:
-            yield from _render_group(workspace, templates, task)
+            yield from _render_group(workspace, revisions, templates, task)
         return
     # fork keeps the parent's loaded workspace; each worker then loads fonts, the parsed
     # stylesheet and the templates once and renders many documents with them.
@@ -323,7 +327,7 @@ def _render_all(workspace: Workspace, plans: dict[str, _Plan], jobs: int) -> Ite
         max_workers=min(jobs, len(tasks)),
         mp_context=context,
         initializer=_init_worker,
-        initargs=(workspace,),
+        initargs=(workspace, revisions),
     ) as pool:
         pending: set[Future[list[Rendered]]] = {
             pool.submit(_render_in_worker, task) for task in tasks
@@ -338,7 +342,7 @@ def _render_all(workspace: Workspace, plans: dict[str, _Plan], jobs: int) -> Ite
 
 
 def _write_offer(
-    workspace: Workspace, target: Path, offer_id: str, plan: _Plan, files: dict[str, bytes]
+    job: _Job, target: Path, offer_id: str, plan: _Plan, files: dict[str, bytes]
 ) -> OfferResult:
     result = OfferResult(offer_id)
     folder = target / offer_id
@@ -366,7 +370,7 @@ def _write_offer(
             (folder / name).unlink()
             result.removed.append(name)
     if files or result.removed or not plan.manifest:
-        manifest = _manifest(workspace, offer_id, documents)
+        manifest = _manifest(job, offer_id, documents)
         write_atomic(
             output_path(target, offer_id, MANIFEST),
             json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8") + b"\n",
@@ -374,14 +378,14 @@ def _write_offer(
     return result
 
 
-def _manifest(workspace: Workspace, offer_id: str, documents: dict[str, Any]) -> dict[str, Any]:
-    offer, priced = workspace.offer(offer_id), workspace.price(offer_id)
+def _manifest(job: _Job, offer_id: str, documents: dict[str, Any]) -> dict[str, Any]:
+    offer, priced = job.workspace.offer(offer_id), job.workspace.price(offer_id)
     return {
         "offergen": renderer_versions()["offergen"],
         "offer": offer_id,
         "number": offer.number,
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "inputs": InputHasher(workspace).offer_inputs(offer_id),
+        "inputs": job.hasher.offer_inputs(offer_id),
         "documents": dict(sorted(documents.items())),
         "totals": {
             "currency": priced.currency,
@@ -480,10 +484,17 @@ def build_revision(
     target = (out_dir or root / OUT_DIR).resolve()
     target.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".offergen-rev-", dir=target) as scratch:
-        workspace = load_at(repo, sha, Path(scratch) / "workspace", offer_ids or ())
+        workspace, versions = load_at(repo, sha, Path(scratch) / "workspace", offer_ids or ())
         staged = Path(scratch) / OUT_DIR
         report = build(
-            workspace, offer_ids, formats, staged, jobs=jobs, force=True, on_offer=on_offer
+            workspace,
+            offer_ids,
+            formats,
+            staged,
+            jobs=jobs,
+            force=True,
+            on_offer=on_offer,
+            revisions=versions,
         )
         folders = {}
         with locked(target, lock_timeout):

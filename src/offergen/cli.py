@@ -96,7 +96,7 @@ def _load(ctx: click.Context) -> Workspace:
 
 def _checked(ctx: click.Context, today: Any) -> Workspace:
     """The workspace as `check` judges it on `today`: git's review dates included."""
-    from .validate import check_workspace
+    from .check import check_workspace
 
     workspace = check_workspace(ctx.obj, _day(today))
     for notice in workspace.notices:
@@ -230,6 +230,7 @@ def build(
     from .build import build as run_build
     from .build import build_revision
     from .documents import FORMATS
+    from .past import stamps
 
     progress = _Progress(sys.stderr.isatty())
     options: dict[str, Any] = {
@@ -252,9 +253,19 @@ def build(
             asked = list(offers) or workspace.offer_ids
             for warning in _warnings_of(workspace, asked):
                 click.echo(str(warning), err=True)
-            _stamp(workspace, offers)
+            stamped = stamps(workspace, offers)
+            for notice in stamped.notices:
+                click.echo(f"warning: {notice}", err=True)
+            for warning in stamped.warnings:
+                click.echo(str(warning), err=True)
             report = run_build(
-                workspace, offers, formats or FORMATS, out_dir, force=force, **options
+                workspace,
+                offers,
+                formats or FORMATS,
+                out_dir,
+                force=force,
+                revisions=stamped.revisions,
+                **options,
             )
     finally:
         progress.close()
@@ -299,27 +310,6 @@ def _build_summary(report: BuildReport) -> None:
             f"{'has' if others == 1 else 'have'} problems (offergen check)",
             err=True,
         )
-
-
-def _stamp(workspace: Workspace, offers: tuple[str, ...]) -> None:
-    """Give each offer's documents its version in git (none outside a repository); warn
-    when one approved or later is built from what no commit says."""
-    from .history import Repo
-    from .past import revisions, uncommitted_warnings
-
-    repo = Repo.find(workspace.root)
-    if repo is None:
-        return
-    if repo.shallow:
-        click.echo(
-            "warning: a shallow clone: the documents carry no version "
-            "(run `git fetch --unshallow` for one)",
-            err=True,
-        )
-        return
-    workspace.revisions = revisions(workspace, repo)
-    for warning in uncommitted_warnings(repo, workspace, workspace.revisions, offers):
-        click.echo(str(warning), err=True)
 
 
 class _Progress:

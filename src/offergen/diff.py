@@ -19,13 +19,13 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
-from .build import OUT_DIR, locked, prepare
+from .build import OUT_DIR, locked, resolve
 from .documents import DocumentKind, documents_for
 from .documents.contract import contract_sections
-from .documents.text import Text
+from .documents.view import OfferView
 from .errors import OffergenError
 from .formatting import format_money, format_percent
-from .history import SHORT, Repo
+from .history import SHORT, Repo, Revision
 from .load import Loc, format_loc
 from .past import changed_inputs, load_at, offer_statuses, revisions
 from .redline import blank_docx, blank_html, redline_docx, redline_html
@@ -52,6 +52,7 @@ class Side:
 
     name: str
     workspace: Workspace
+    revisions: dict[str, Revision]  # the offer's version on this side
     commit: str | None = None
     author: str = ""
     when: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
@@ -114,21 +115,24 @@ def _side(stack: ExitStack, repo: Repo, root: Path, offer_id: str, rev: str | No
     if rev is None:
         workspace = load_workspace(root)
         workspace.offer(offer_id)
-        workspace.revisions = revisions(workspace, repo)
+        versions = revisions(workspace, repo)
         if changed_inputs(repo, workspace, offer_id):
-            return Side("working tree", workspace, author=_user(repo))
+            return Side("working tree", workspace, versions, author=_user(repo))
         # A clean tree is its newest commit: the changes are that commit's author's.
         client = workspace.offer(offer_id).client
         newest = repo.index().offer_commits(offer_id, client)[:1]
         if not newest:
-            return Side("working tree", workspace, author=_user(repo))
-        return Side("working tree", workspace, None, newest[0].author, newest[0].committed)
+            return Side("working tree", workspace, versions, author=_user(repo))
+        return Side(
+            "working tree", workspace, versions, None, newest[0].author, newest[0].committed
+        )
     sha = repo.resolve(rev)
     scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="offergen-diff-")))
-    workspace = load_at(repo, sha, scratch, [offer_id])
+    workspace, versions = load_at(repo, sha, scratch, [offer_id])
     # The commit's own author and date, even when it changed nothing in the workspace.
     author, committed = repo.git("show", "-s", "--format=%an%x00%cI", sha).decode().split("\x00")
-    return Side(sha[:SHORT], workspace, sha, author, datetime.fromisoformat(committed.strip()))
+    when = datetime.fromisoformat(committed.strip())
+    return Side(sha[:SHORT], workspace, versions, sha, author, when)
 
 
 def _user(repo: Repo) -> str:
@@ -169,10 +173,11 @@ def _redlines(
     new_kinds = documents_for(new.workspace, offer_id)
     report.dropped = [name for name in old_kinds if name not in {k.name for k in new_kinds}]
     templates = Templates(old.workspace.templates_dir), Templates(new.workspace.templates_dir)
+    views = resolve_side(old, templates[0], offer_id), resolve_side(new, templates[1], offer_id)
     for kind in new_kinds:
-        after = _rendered(new.workspace, templates[1], offer_id, kind)
+        after = _rendered(views[1], templates[1], kind)
         if kind.name in old_kinds:
-            before = _rendered(old.workspace, templates[0], offer_id, kind)
+            before = _rendered(views[0], templates[0], kind)
         else:  # a new document: all of it is inserted
             report.added.append(kind.name)
             before = blank_docx(after[0]), blank_html(after[1])
@@ -188,11 +193,13 @@ def _redlines(
         )
 
 
-def _rendered(
-    workspace: Workspace, templates: Templates, offer_id: str, kind: DocumentKind
-) -> tuple[bytes, str]:
+def resolve_side(side: Side, templates: Templates, offer_id: str) -> OfferView:
+    return resolve(side.workspace, templates, offer_id, side.revisions.get(offer_id))
+
+
+def _rendered(view: OfferView, templates: Templates, kind: DocumentKind) -> tuple[bytes, str]:
     """A document's DOCX and the HTML its PDF is made from, from one context."""
-    _, context, meta = prepare(workspace, templates, offer_id, kind.name)
+    context, meta = kind.context(view)
     return (
         render_docx(templates, kind.template("docx"), context, meta),
         render_page(templates, kind.template("pdf"), context, meta),
@@ -328,11 +335,10 @@ def _clause_changes(old: Workspace, new: Workspace, offer_id: str) -> list[str]:
 def _clauses(workspace: Workspace, offer_id: str) -> dict[str, tuple[str, str]] | None:
     if workspace.offer(offer_id).contract is None:
         return None
-    locale = workspace.settings(offer_id).locale
-    text = Text(Templates(workspace.templates_dir).labels(locale), locale)
+    view = resolve(workspace, workspace.templates, offer_id)
     return {
         clause.id: (clause.number, clause.text)
-        for section in contract_sections(workspace, offer_id, text)
+        for section in contract_sections(view)
         for clause in section.clauses
     }
 

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .render.watermark import WATERMARK_FONT
 from .workspace import CLIENTS_DIR, CONFIG_FILE, OFFERS_DIR, Workspace
+
+if TYPE_CHECKING:
+    from .history import Revision
 
 RENDERERS = (
     "offergen",
@@ -64,8 +68,9 @@ def renderer_versions() -> dict[str, str]:
 class InputHasher:
     """Hashes of one workspace's inputs, each file read once per build."""
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, workspace: Workspace, revisions: Mapping[str, Revision]) -> None:
         self.workspace = workspace
+        self.revisions = revisions
         self._files: dict[Path, str] = {}
         self._offers: dict[str, dict[str, str]] = {}
 
@@ -89,7 +94,7 @@ class InputHasher:
             "config": self.file(workspace.root / CONFIG_FILE),
             **priced_inputs(workspace, offer_id),
             "versions": digest(renderer_versions()),
-            "revision": repr(workspace.revisions.get(offer_id)),
+            "revision": repr(self.revisions.get(offer_id)),
         }
 
     def template_inputs(self, offer_id: str, document: str) -> dict[str, str]:

@@ -146,8 +146,10 @@ def offer_statuses(repo: Repo, shas: Sequence[str], offer_id: str) -> list[str |
 # --- a workspace at a commit, and the versions of its offers ------------------------------
 
 
-def load_at(repo: Repo, sha: str, target: Path, offer_ids: Sequence[str] = ()) -> Workspace:
-    """The workspace as committed in `sha`, written under `target` and loaded, with each
+def load_at(
+    repo: Repo, sha: str, target: Path, offer_ids: Sequence[str] = ()
+) -> tuple[Workspace, dict[str, Revision]]:
+    """The workspace as committed in `sha`, written under `target` and loaded, and each
     offer's version as of `sha`. With `offer_ids`, only those offers and their clients
     (see `Repo.export_offers`), each of which must exist there. Problems name their files
     as git does, `<hash>:<path>`: the working tree's files may well be fine."""
@@ -169,8 +171,30 @@ def load_at(repo: Repo, sha: str, target: Path, offer_ids: Sequence[str] = ()) -
             workspace.offer(offer_id)
         except NotFound as error:
             raise NotFound(f"at {sha[:SHORT]}: {error}") from None
-    workspace.revisions = revisions(workspace, repo, sha)
-    return workspace
+    return workspace, revisions(workspace, repo, sha)
+
+
+@dataclass(frozen=True)
+class Stamps:
+    """What a build of the working tree stamps its documents with, and what to say."""
+
+    revisions: dict[str, Revision]
+    warnings: list[Problem]  # offers approved or later built from uncommitted inputs
+    notices: list[str]  # why there are no versions at all
+
+
+def stamps(workspace: Workspace, offer_ids: Sequence[str] = ()) -> Stamps:
+    """Each offer's version in the working tree (none outside a repository, nor in a
+    shallow clone, whose cut history would count wrong), with a warning for each offer
+    of `offer_ids` (all by default) approved or later and built from what no commit says."""
+    repo = Repo.find(workspace.root)
+    if repo is None:
+        return Stamps({}, [], [])
+    if repo.shallow:
+        notice = "a shallow clone: the documents carry no version (run `git fetch --unshallow`)"
+        return Stamps({}, [], [notice])
+    versions = revisions(workspace, repo)
+    return Stamps(versions, uncommitted_warnings(repo, workspace, versions, offer_ids), [])
 
 
 def revisions(workspace: Workspace, repo: Repo, rev: str | None = None) -> dict[str, Revision]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .documents.contract import contract_sections
-from .documents.text import Text
+from .documents.view import OfferView
 from .errors import Problem
 from .load import Document, Loc
 from .models import Override
@@ -109,8 +109,8 @@ def _overrides(subject: Subject) -> Iterator[Problem]:
         return
     workspace, offer_id = subject.workspace, subject.offer_id
     locale = workspace.settings(offer_id).locale
-    text = Text(workspace.templates.labels(locale), locale, workspace.price(offer_id).currency)
-    sections = contract_sections(workspace, offer_id, text)
+    view = OfferView.of(workspace, offer_id, workspace.templates.labels(locale))
+    sections = contract_sections(view)
     numbers = {clause.id: clause.number for section in sections for clause in section.clauses}
     for clause_id, override in contract.overrides.items():
         loc: Loc = ("contract", "overrides", clause_id)

@@ -12,18 +12,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar, get_args
 
-from . import requisites
+from .cards import client_problems, seller_problems
 from .clauses import load_library
 from .errors import Problem, ValidationFailed, did_you_mean
 from .load import Document, Loc, load_document
 from .models import (
     ID_PATTERN,
-    Bank,
     Catalog,
     Client,
     Config,
@@ -178,7 +176,7 @@ def load_workspace(
     collector = _Collector(root.resolve())
     config = collector.model(CONFIG_FILE, Config, EVERYTHING)
     if config is not None:
-        collector.add(EVERYTHING, _seller_problems(collector.sources[CONFIG_FILE], config))
+        collector.add(EVERYTHING, seller_problems(collector.sources[CONFIG_FILE], config))
     catalog = _read_catalog(collector)
     discounts = _read_discounts(collector, catalog)
     clients = _read_clients(collector)
@@ -311,7 +309,7 @@ def _read_clients(collector: _Collector) -> dict[str, Client]:
         relative, scope = client_source(client_id), ("client", client_id)
         client = collector.model(relative, Client, scope)
         if client is not None:
-            collector.add(scope, _client_problems(collector.sources[relative], client))
+            collector.add(scope, client_problems(collector.sources[relative], client))
             clients[client_id] = client
     return clients
 
@@ -378,92 +376,6 @@ def _check_templates(collector: _Collector, uses: dict[str, _Uses]) -> None:
         collector.add(EVERYTHING if locale is None else ("locale", locale), problems)
 
 
-# --- requisites -------------------------------------------------------------------------
-
-
-def _seller_problems(doc: Document, config: Config) -> Iterator[Problem]:
-    seller = config.seller
-    checks = _Checks(doc)
-    checks(("seller", "inn"), requisites.check_inn(seller.inn))
-    if seller.is_entrepreneur:
-        checks(("seller", "ogrn"), requisites.check_ogrnip(seller.ogrn))
-    else:
-        if seller.kpp is None:
-            checks(("seller", "kpp"), "required for a company (ИНН of 10 digits)")
-        else:
-            checks(("seller", "kpp"), requisites.check_kpp(seller.kpp))
-        checks(("seller", "ogrn"), requisites.check_ogrn(seller.ogrn))
-    checks.bank(("seller", "bank"), seller.bank)
-    return iter(checks.problems)
-
-
-def _client_problems(doc: Document, client: Client) -> list[Problem]:
-    checks = _Checks(doc)
-
-    def require(name: str, why: str) -> str | None:
-        value: str | None = getattr(client, name)
-        if value is None:
-            checks((name,), f"required for {why}")
-        return value
-
-    def forbid(name: str, why: str) -> None:
-        if getattr(client, name) is not None:
-            checks.problems.append(doc.problem((name,), f"not used for {why}", key=True))
-
-    if client.kind == "company":
-        if (inn := require("inn", "a company")) is not None:
-            checks(("inn",), requisites.check_inn(inn, "company"))
-        if (kpp := require("kpp", "a company")) is not None:
-            checks(("kpp",), requisites.check_kpp(kpp))
-        if (ogrn := require("ogrn", "a company")) is not None:
-            checks(("ogrn",), requisites.check_ogrn(ogrn))
-    elif client.kind == "entrepreneur":
-        if (inn := require("inn", "an entrepreneur")) is not None:
-            checks(("inn",), requisites.check_inn(inn, "entrepreneur"))
-        forbid("kpp", "an entrepreneur (an ИП has no КПП)")
-        if (ogrn := require("ogrn", "an entrepreneur (ОГРНИП, 15 digits)")) is not None:
-            checks(("ogrn",), requisites.check_ogrnip(ogrn))
-    else:
-        require("country", "a foreign client")
-        forbid("kpp", "a foreign client")
-        forbid("ogrn", "a foreign client; give registration_number")
-        if client.inn is not None:
-            checks(("inn",), requisites.check_inn(client.inn))
-    if client.bank is not None and (client.kind != "foreign" or client.bank.bik is not None):
-        # A foreign client may bank in Russia: a БИК given is checked like any other.
-        checks.bank(("bank",), client.bank)
-    return checks.problems
-
-
-class _Checks:
-    """Collects the messages of requisite checks as located problems."""
-
-    def __init__(self, doc: Document) -> None:
-        self.doc = doc
-        self.problems: list[Problem] = []
-
-    def __call__(self, loc: Loc, message: str | None) -> None:
-        if message is not None:
-            self.problems.append(self.doc.problem(loc, message))
-
-    def bank(self, loc: Loc, bank: Bank) -> None:
-        if bank.bik is None:
-            self((*loc, "bik"), "required for a Russian bank")
-            return
-        bik_problem = requisites.check_bik(bank.bik)
-        self((*loc, "bik"), bik_problem)
-        if bank.corr_account is None:
-            self((*loc, "corr_account"), "required for a Russian bank")
-        if bik_problem is not None:
-            return
-        self((*loc, "account"), requisites.check_settlement_account(bank.account, bank.bik))
-        if bank.corr_account is not None:
-            self(
-                (*loc, "corr_account"),
-                requisites.check_correspondent_account(bank.corr_account, bank.bik),
-            )
-
-
 # --- discount schemes -----------------------------------------------------------------------
 
 
@@ -521,38 +433,6 @@ def _duplicate_numbers(
             first[offer.number] = offer_id
 
 
-# --- the whole check ------------------------------------------------------------------------
-
-
-def check_workspace(root: Path, today: date, *, history: bool = True) -> Workspace:
-    """`load_workspace`, and what depends on the day and on git: open offers past their
-    validity (warnings) and approvals older than the last change of substance (errors,
-    which block their offers). `history=False` leaves git alone."""
-    notices: list[str] = []
-
-    def expired(workspace: Workspace) -> list[Problem]:
-        return expired_offers(workspace, today)
-
-    def stale(workspace: Workspace) -> list[Problem]:
-        from .history import Repo
-        from .past import stale_reviews
-
-        repo = Repo.find(workspace.root)
-        if repo is None or not repo.has_commits:
-            return []
-        if repo.shallow:
-            notices.append(
-                "a shallow clone: review dates not checked against history "
-                "(run `git fetch --unshallow`)"
-            )
-            return []
-        return stale_reviews(repo, workspace, today)
-
-    workspace = load_workspace(root, (expired, stale) if history else (expired,))
-    workspace.notices += notices
-    return workspace
-
-
 def by_offer(problems: list[Problem]) -> dict[str, list[Problem]]:
     """Problems located in offer files, by offer id."""
     found: dict[str, list[Problem]] = {}
@@ -560,22 +440,4 @@ def by_offer(problems: list[Problem]) -> dict[str, list[Problem]]:
         folder, _, name = problem.path.partition("/")
         if folder == OFFERS_DIR and name.endswith(".yaml"):
             found.setdefault(name.removesuffix(".yaml"), []).append(problem)
-    return found
-
-
-def expired_offers(workspace: Workspace, today: date) -> list[Problem]:
-    """Open offers whose validity has passed: warnings, since the data is not wrong."""
-    found = []
-    for offer_id, offer in workspace.offers.items():
-        valid_until = workspace.settings(offer_id).valid_until
-        if offer.is_open and valid_until < today:
-            doc = workspace.sources[offer_source(offer_id)]
-            loc = ("valid_until",) if offer.valid_until else ("date",)
-            found.append(
-                doc.problem(
-                    loc,
-                    f"expired on {valid_until} while {offer.status}; renew or close it",
-                    severity="warning",
-                )
-            )
     return found

@@ -27,7 +27,6 @@ from .models import (
 from .pricing import PricedOffer, PricingRules, price_offer
 
 if TYPE_CHECKING:
-    from .history import Revision
     from .render.templates import Templates
 
 __all__ = [
@@ -101,8 +100,6 @@ class Workspace:
     discounts: Discounts = field(default_factory=Discounts)
     problems: list[Problem] = field(default_factory=list)  # every one, sorted
     findings: dict[str, tuple[Problem, ...]] = field(default_factory=dict)
-    # Each offer's version in git, when the documents should carry it (see history.py).
-    revisions: dict[str, Revision] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)  # what could not be checked, and why
     _priced: dict[str, PricedOffer] = field(default_factory=dict, repr=False)
     _libraries: dict[str, LoadedLibrary] = field(default_factory=dict, repr=False)

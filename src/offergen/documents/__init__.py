@@ -14,9 +14,9 @@ from .contract import contract_context, contract_sections
 from .disagreements import disagreements_context
 from .discount_scheme import discount_scheme_context
 from .proposal import proposal_context
-from .text import Text
+from .view import OfferView
 
-ContextBuilder = Callable[[Workspace, str, dict[str, str]], tuple[dict[str, Any], DocumentMeta]]
+ContextBuilder = Callable[[OfferView], tuple[dict[str, Any], DocumentMeta]]
 FORMATS = ("pdf", "docx")
 
 
@@ -59,9 +59,8 @@ def contract_problems(workspace: Workspace, offer_id: str) -> list[Problem]:
         labels = workspace.templates.labels(locale)
     except RenderError:
         return []  # the labels' own problems block the offer already
-    text = Text(labels, locale, workspace.price(offer_id).currency)
     try:
-        contract_sections(workspace, offer_id, text)
+        contract_sections(OfferView.of(workspace, offer_id, labels))
     except ClauseError as error:
         return [error.problem(workspace.clause_library(offer.contract.type), locale)]
     return []

@@ -18,10 +18,8 @@ from .. import grammar
 from ..clauses import ClauseLibrary, NumberedSection, arrange
 from ..formatting import amount_in_words, format_date
 from ..models import Client, Contract, Offer, Seller, Signatory
-from ..pricing import PricedOffer
 from ..render import DocumentMeta
 from ..render.templates import text_environment
-from ..workspace import Workspace
 from .discount_scheme import discount_terms
 from .discount_text import approval_text
 from .parties import bank_line, client_block, local, seller_block
@@ -45,24 +43,18 @@ def contract_day(offer: Offer) -> date:
     return contract_of(offer).date or offer.date
 
 
-def contract_sections(
-    workspace: Workspace, offer_id: str, text: Text
-) -> tuple[NumberedSection, ...]:
+def contract_sections(view: OfferView) -> tuple[NumberedSection, ...]:
     """The contract's clauses, numbered, in the offer's language (ClauseError if one fails)."""
-    offer = workspace.offer(offer_id)
-    contract = contract_of(offer)
-    library = workspace.clause_library(contract.type).library
-    context = clause_context(workspace, offer_id, library, text)
-    return arrange(library, clause_environment(), context, text.locale, contract.overrides)
+    contract, library = contract_of(view.offer), view.clauses
+    context = clause_context(view)
+    return arrange(library, clause_environment(), context, view.locale, contract.overrides)
 
 
-def clause_context(
-    workspace: Workspace, offer_id: str, library: ClauseLibrary, text: Text
-) -> dict[str, Any]:
+def clause_context(view: OfferView) -> dict[str, Any]:
     """The names a clause text and its `when:` may use (see templates/clauses)."""
-    offer, priced = workspace.offer(offer_id), workspace.price(offer_id)
+    offer, priced, library, text = view.offer, view.priced, view.clauses, view.text
     contract, terms = contract_of(offer), offer.terms
-    client, seller = workspace.clients[offer.client], workspace.config.seller
+    client, seller = view.client, view.seller
     locale = text.locale
     rates = [g.rate for g in priced.totals.vat_groups if not isinstance(g.rate, str)]
     # "FCA Saint Petersburg (Incoterms 2020)" -> "FCA"; a place without an Incoterms rule -> None
@@ -130,13 +122,9 @@ def _city(contract: Contract, text: Text) -> str:
     return contract.city
 
 
-def contract_context(
-    workspace: Workspace, offer_id: str, labels: dict[str, str]
-) -> tuple[dict[str, Any], DocumentMeta]:
+def contract_context(view: OfferView) -> tuple[dict[str, Any], DocumentMeta]:
     """The contract draft: title, preamble, clauses, requisites, appendices."""
-    view = OfferView.of(workspace, offer_id, labels)
-    offer, priced, text = view.offer, view.priced, view.text
-    library = workspace.clause_library(contract_of(offer).type).library
+    offer, priced, text, library = view.offer, view.priced, view.text, view.clauses
     title = text.local(library.title)
     context: dict[str, Any] = {
         **contract_header(view),
@@ -149,11 +137,11 @@ def contract_context(
                 "title": section.title,
                 "clauses": [{"number": f"{c.number}.", "text": c.text} for c in section.clauses],
             }
-            for section in contract_sections(workspace, offer_id, text)
+            for section in contract_sections(view)
         ],
-        "parties": parties(workspace, offer_id, library, text),
-        "specification": _specification(workspace, offer_id, priced, text),
-        "discounts": _discounts(workspace, offer_id, text),
+        "parties": parties(view),
+        "specification": _specification(view),
+        "discounts": _discounts(view),
     }
     return context, view.meta(f"{title} {context['heading']}", contract_day(offer))
 
@@ -170,8 +158,8 @@ def contract_header(view: OfferView) -> dict[str, Any]:
     }
 
 
-def appendix_to(workspace: Workspace, offer_id: str, n: int, text: Text) -> list[str]:
-    offer = workspace.offer(offer_id)
+def appendix_to(view: OfferView, n: int) -> list[str]:
+    offer, text = view.offer, view.text
     contract = contract_of(offer)
     return [
         text("appendix_number", n=str(n)),
@@ -185,23 +173,21 @@ def appendix_to(workspace: Workspace, offer_id: str, n: int, text: Text) -> list
     ]
 
 
-def _specification(
-    workspace: Workspace, offer_id: str, priced: PricedOffer, text: Text
-) -> dict[str, Any]:
+def _specification(view: OfferView) -> dict[str, Any]:
     return {
-        "heading": appendix_to(workspace, offer_id, 1, text),
-        "title": text("specification_title"),
-        **specification(priced, text),
+        "heading": appendix_to(view, 1),
+        "title": view.text("specification_title"),
+        **specification(view.priced, view.text),
     }
 
 
-def _discounts(workspace: Workspace, offer_id: str, text: Text) -> dict[str, Any]:
-    if not workspace.offer(offer_id).schemes:
+def _discounts(view: OfferView) -> dict[str, Any]:
+    if not view.offer.schemes:
         return {}
     return {
-        "heading": appendix_to(workspace, offer_id, 2, text),
-        "title": text("discount_title"),
-        **discount_terms(workspace, offer_id, text),
+        "heading": appendix_to(view, 2),
+        "title": view.text("discount_title"),
+        **discount_terms(view),
     }
 
 
@@ -273,12 +259,9 @@ def _basis(signatory: Signatory, text: Text) -> str:
     return signatory.basis or ""
 
 
-def parties(
-    workspace: Workspace, offer_id: str, library: ClauseLibrary, text: Text
-) -> list[dict[str, Any]]:
+def parties(view: OfferView) -> list[dict[str, Any]]:
     """Both parties' requisites and signature lines, seller first."""
-    offer = workspace.offer(offer_id)
-    seller, client = workspace.config.seller, workspace.clients[offer.client]
+    seller, client, library, text = view.seller, view.client, view.clauses, view.text
     seller_named = seller_block(seller, text.labels, text.locale)
     client_named = client_block(client, text.labels)
     client_lines = [*client_named["lines"], bank_line(client.bank, text.labels, text.locale)]

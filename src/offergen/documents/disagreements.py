@@ -12,24 +12,19 @@ from typing import Any
 
 from ..models import Override
 from ..render import DocumentMeta
-from ..workspace import Workspace
 from .contract import contract_day, contract_header, contract_of, contract_sections, parties
 from .parties import local
 from .text import Text
 from .view import OfferView
 
 
-def disagreements_context(
-    workspace: Workspace, offer_id: str, labels: dict[str, str]
-) -> tuple[dict[str, Any], DocumentMeta]:
-    view = OfferView.of(workspace, offer_id, labels)
-    offer, text, client = view.offer, view.text, view.client
+def disagreements_context(view: OfferView) -> tuple[dict[str, Any], DocumentMeta]:
+    offer, text, client, library = view.offer, view.text, view.client, view.clauses
     contract = contract_of(offer)
-    library = workspace.clause_library(contract.type).library
     header = contract_header(view)
     seller_name = local(view.seller.name, view.seller.name_en, text.locale)
     kind = contract.type
-    clauses = [c for s in contract_sections(workspace, offer_id, text) for c in s.clauses]
+    clauses = [c for s in contract_sections(view) for c in s.clauses]
     rows = [
         _row(c.number, c.library_text, _override_text(c.override, text), c.override)
         for c in clauses
@@ -63,7 +58,7 @@ def disagreements_context(
         },
         "rows": rows,
         "rest": text("protocol_rest"),
-        "parties": parties(workspace, offer_id, library, text),
+        "parties": parties(view),
     }
     return context, view.meta(f"{title} — {header['heading']}", contract_day(offer))
 

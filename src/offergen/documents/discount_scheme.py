@@ -6,10 +6,9 @@ from typing import Any
 
 from ..discounts import Outcome
 from ..formatting import format_date, format_number
-from ..models import Catalog, Discounts, Offer, Scheme
+from ..models import Catalog, Discounts, Scheme
 from ..pricing import PricedLine, PricedOffer
 from ..render import DocumentMeta
-from ..workspace import Workspace
 from .discount_text import (
     approval_text,
     line_explanation,
@@ -22,12 +21,9 @@ from .text import Text
 from .view import OfferView
 
 
-def discount_scheme_context(
-    workspace: Workspace, offer_id: str, labels: dict[str, str]
-) -> tuple[dict[str, Any], DocumentMeta]:
+def discount_scheme_context(view: OfferView) -> tuple[dict[str, Any], DocumentMeta]:
     """The appendix: general terms, each scheme with the client's position, an example."""
-    view = OfferView.of(workspace, offer_id, labels)
-    offer, text = view.offer, view.text
+    offer, text, labels = view.offer, view.text, view.labels
     title = text("discount_title")
     subtitle = text(
         "discount_appendix", number=offer.number, date=format_date(offer.date, text.locale)
@@ -39,21 +35,21 @@ def discount_scheme_context(
         "subtitle": subtitle,
         "seller": seller_block(view.seller, labels, view.locale),
         "client": client_block(view.client, labels),
-        **discount_terms(workspace, offer_id, text),
+        **discount_terms(view),
         "notice": approval_text(view.priced, offer, text),
         "signatory": person_block(view.seller.signatory, view.locale),
     }
     return context, view.meta(f"{title}. {subtitle}")
 
 
-def discount_terms(workspace: Workspace, offer_id: str, text: Text) -> dict[str, Any]:
+def discount_terms(view: OfferView) -> dict[str, Any]:
     """`general`, `schemes`, `example` and `effective`: the discount terms of one offer."""
-    offer, priced, book = workspace.offer(offer_id), workspace.price(offer_id), workspace.discounts
+    offer, priced, book, text = view.offer, view.priced, view.discounts, view.text
     outcomes = {outcome.scheme: outcome for outcome in priced.outcomes}
     return {
         "general": _general(book, priced, text),
         "schemes": [
-            _scheme(name, book.schemes[name], outcomes[name], priced, workspace, text, offer)
+            _scheme(name, book.schemes[name], outcomes[name], view)
             for name in (o.scheme for o in priced.outcomes)
         ],
         "example": _example(priced, book, text, offer.date.year),
@@ -79,24 +75,17 @@ def _general(book: Discounts, priced: PricedOffer, text: Text) -> list[str]:
     return rows
 
 
-def _scheme(
-    name: str,
-    scheme: Scheme,
-    outcome: Outcome,
-    priced: PricedOffer,
-    workspace: Workspace,
-    text: Text,
-    offer: Offer,
-) -> dict[str, Any]:
-    base = text(f"base_{workspace.discounts.policy.base}")
+def _scheme(name: str, scheme: Scheme, outcome: Outcome, view: OfferView) -> dict[str, Any]:
+    text = view.text
+    base = text(f"base_{view.discounts.policy.base}")
     rows = [
         {"label": text("scheme_basis"), "value": text(f"basis_{scheme.basis}", base=base)},
         {"label": text("scheme_period"), "value": period_text(scheme, text)},
-        {"label": text("scheme_covers"), "value": _covers(scheme, workspace.catalog, text)},
+        {"label": text("scheme_covers"), "value": _covers(scheme, view.catalog, text)},
         {"label": text("scheme_lost"), "value": text(f"lost_{scheme.basis}")},
         {
             "label": text("scheme_position"),
-            "value": _position(name, scheme, outcome, priced, workspace, text, offer),
+            "value": _position(name, scheme, outcome, view),
         },
     ]
     return {
@@ -142,16 +131,8 @@ def _tiers(scheme: Scheme, outcome: Outcome, text: Text) -> list[dict[str, str]]
     return []
 
 
-def _position(
-    name: str,
-    scheme: Scheme,
-    outcome: Outcome,
-    priced: PricedOffer,
-    workspace: Workspace,
-    text: Text,
-    offer: Offer,
-) -> str:
-    book, year = workspace.discounts, offer.date.year
+def _position(name: str, scheme: Scheme, outcome: Outcome, view: OfferView) -> str:
+    book, year, priced, text = view.discounts, view.offer.date.year, view.priced, view.text
     if outcome.level == "line":
         numbers = [
             str(line.number)

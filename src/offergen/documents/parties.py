@@ -3,27 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
 from ..models import Bank, Client, Locale, Person, Seller, Signatory
-from ..render import DocumentMeta
-from ..workspace import Workspace
-
-
-def document_meta(
-    workspace: Workspace, offer_id: str, locale: Locale, title: str, created: date | None = None
-) -> DocumentMeta:
-    """Properties every document of an offer carries: title, the seller as author,
-    the client as subject, the language, and a creation date from the data (never now)."""
-    offer, seller = workspace.offer(offer_id), workspace.config.seller
-    return DocumentMeta(
-        title=title,
-        author=local(seller.name, seller.name_en, locale),
-        subject=workspace.clients[offer.client].name,
-        language="ru-RU" if locale == "ru" else "en-US",
-        created=created or offer.date,
-    )
 
 
 def local(value: str, value_en: str | None, locale: Locale) -> str:

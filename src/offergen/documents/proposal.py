@@ -16,7 +16,6 @@ from ..formatting import (
 )
 from ..models import Client, Locale, Offer, Person, Terms
 from ..render import DocumentMeta
-from ..workspace import Workspace
 from .discount_text import applied_text, approval_text, hint_text
 from .parties import client_block, contact_line, local, person_block, seller_block
 from .specification import specification
@@ -24,11 +23,9 @@ from .text import Text
 from .view import OfferView
 
 
-def proposal_context(
-    workspace: Workspace, offer_id: str, labels: dict[str, str]
-) -> tuple[dict[str, Any], DocumentMeta]:
+def proposal_context(view: OfferView) -> tuple[dict[str, Any], DocumentMeta]:
     """The proposal's context and document properties for one offer."""
-    view = OfferView.of(workspace, offer_id, labels)
+    labels = view.labels
     offer, client, seller, priced, text = (
         view.offer,
         view.client,
@@ -36,8 +33,8 @@ def proposal_context(
         view.priced,
         view.text,
     )
-    locale, settings, book = view.locale, view.settings, workspace.discounts
-    manager = offer.manager or workspace.config.defaults.manager
+    locale, settings, book = view.locale, view.settings, view.discounts
+    manager = view.manager
     heading = text("number_and_date", number=offer.number, date=format_date(offer.date, locale))
     title = text("proposal_title")
     seller_named = seller_block(seller, labels, locale)
