@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +14,8 @@ import click
 from .errors import Blocked, OffergenError, ValidationFailed
 
 if TYPE_CHECKING:
-    from .build import BuildReport
+    from .build import BuildReport, OfferResult
+    from .errors import Problem
     from .history import Repo
     from .workspace import Workspace
 
@@ -94,7 +95,7 @@ def _load(ctx: click.Context) -> Workspace:
     return load_workspace(ctx.obj)
 
 
-def _checked(ctx: click.Context, today: Any) -> Workspace:
+def _checked(ctx: click.Context, today: datetime | None) -> Workspace:
     """The workspace as `check` judges it on `today`: git's review dates included."""
     from .check import check_workspace
 
@@ -104,7 +105,7 @@ def _checked(ctx: click.Context, today: Any) -> Workspace:
     return workspace
 
 
-def _day(today: Any) -> date:
+def _day(today: datetime | None) -> date:
     return today.date() if today else date.today()
 
 
@@ -119,7 +120,7 @@ _TODAY = click.option(
 @cli.command()
 @_TODAY
 @click.pass_context
-def check(ctx: click.Context, today: Any) -> None:
+def check(ctx: click.Context, today: datetime | None) -> None:
     """Validate every file, reference, requisite, price and rule; report every problem."""
     from .errors import summary_line
 
@@ -144,7 +145,7 @@ def check(ctx: click.Context, today: Any) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as a JSON list.")
 @_TODAY
 @click.pass_context
-def review(ctx: click.Context, offers: tuple[str, ...], as_json: bool, today: Any) -> None:
+def review(ctx: click.Context, offers: tuple[str, ...], as_json: bool, today: datetime | None) -> None:
     """Legal's checklist for OFFERS (every open offer by default); exit 1 on an error-level finding.
 
     Everything `check` finds for the offer (discounts without approval, payment terms
@@ -274,7 +275,7 @@ def build(
         ctx.exit(EXIT_PROBLEMS)
 
 
-def _warnings_of(workspace: Workspace, offer_ids: list[str]) -> list[Any]:
+def _warnings_of(workspace: Workspace, offer_ids: list[str]) -> list[Problem]:
     """The warnings of the offers being built (a blocked offer's errors are said apart)."""
     return sorted(
         {
@@ -319,7 +320,7 @@ class _Progress:
         self.terminal = terminal
         self.bar: Any = None
 
-    def offer(self, result: Any, done: int, total: int) -> None:
+    def offer(self, result: OfferResult, done: int, total: int) -> None:
         if not self.terminal:
             state = (
                 "FAILED"
@@ -389,7 +390,7 @@ def verify(ctx: click.Context, offers: tuple[str, ...], out_dir: Path | None) ->
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
 @click.pass_context
 def status(
-    ctx: click.Context, only: str | None, expiring: int | None, today: Any, as_json: bool
+    ctx: click.Context, only: str | None, expiring: int | None, today: datetime | None, as_json: bool
 ) -> None:
     """A table of offers: client, number, status, total, discount, validity; a blocked
     offer shows as invalid, with its first problem."""
