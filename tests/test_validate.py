@@ -184,3 +184,16 @@ def test_status_review_price_and_verify_show_a_blocked_offer_as_invalid(team: Pa
     assert f"INVALID c-3: {first} (offergen check)" in verify.stderr
     assert "same a-1/proposal" in verify.stdout
     assert verify.stdout.splitlines()[-1] == "2 pairs checked, 1 differ"
+
+
+def test_status_lists_every_offer_as_invalid_when_the_seller_cannot_be_read(team: Path) -> None:
+    _break(team / "offergen.yaml", "validity_days", "validity_dayz")
+    result = run("-C", team, "status", "--json")
+    assert result.exit_code == 0
+    rows = json.loads(result.stdout)
+    assert [(row["offer"], row["status"]) for row in rows] == [
+        ("a-1", "invalid"),
+        ("b-2", "invalid"),
+        ("c-3", "invalid"),
+    ]
+    assert all("validity_dayz: unknown field" in row["problem"] for row in rows)

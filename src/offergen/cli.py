@@ -145,7 +145,9 @@ def check(ctx: click.Context, today: datetime | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as a JSON list.")
 @_TODAY
 @click.pass_context
-def review(ctx: click.Context, offers: tuple[str, ...], as_json: bool, today: datetime | None) -> None:
+def review(
+    ctx: click.Context, offers: tuple[str, ...], as_json: bool, today: datetime | None
+) -> None:
     """Legal's checklist for OFFERS (every open offer by default); exit 1 on an error-level finding.
 
     Everything `check` finds for the offer (discounts without approval, payment terms
@@ -390,13 +392,20 @@ def verify(ctx: click.Context, offers: tuple[str, ...], out_dir: Path | None) ->
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
 @click.pass_context
 def status(
-    ctx: click.Context, only: str | None, expiring: int | None, today: datetime | None, as_json: bool
+    ctx: click.Context,
+    only: str | None,
+    expiring: int | None,
+    today: datetime | None,
+    as_json: bool,
 ) -> None:
     """A table of offers: client, number, status, total, discount, validity; a blocked
     offer shows as invalid, with its first problem."""
-    from .report import status_rows, status_table
+    from .report import status_rows, status_table, unreadable_rows
 
-    rows = status_rows(_load(ctx), _day(today), only, expiring)
+    try:
+        rows = status_rows(_load(ctx), _day(today), only, expiring)
+    except ValidationFailed as failed:  # no seller or catalog: every offer is invalid
+        rows = unreadable_rows(failed, only)
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from .errors import ValidationFailed
 from .formatting import format_amount, format_date, format_number, format_percent
 from .past import HistoryRow
 from .pricing import PricedOffer, step_cuts
@@ -216,6 +217,19 @@ def status_rows(
         else _invalid_row(workspace, offer_id)
         for offer_id in workspace.offer_ids
     ]
+    return _filtered(rows, only, expiring)
+
+
+def unreadable_rows(failed: ValidationFailed, only: str | None = None) -> list[dict[str, Any]]:
+    """The rows of a workspace whose seller or catalog cannot be read: every offer is
+    invalid, for the same first problem."""
+    first = str(next(p for p in failed.problems if p.severity == "error"))
+    return _filtered([_blank_row(offer_id, first) for offer_id in failed.blocked], only, None)
+
+
+def _filtered(
+    rows: list[dict[str, Any]], only: str | None, expiring: int | None
+) -> list[dict[str, Any]]:
     if only:
         rows = [row for row in rows if row["status"] == only]
     if expiring is not None:
@@ -247,10 +261,17 @@ def _invalid_row(workspace: Workspace, offer_id: str) -> dict[str, Any]:
     client = workspace.clients.get(client_id or "")
     source = workspace.sources.get(offer_source(offer_id))
     number = source.data.get("number") if source and isinstance(source.data, dict) else None
+    row = _blank_row(offer_id, str(workspace.blocked[offer_id][0]))
+    row["client"] = client.name if client else client_id or "?"
+    row["number"] = number if isinstance(number, str) else "?"
+    return row
+
+
+def _blank_row(offer_id: str, problem: str) -> dict[str, Any]:
     return {
         "offer": offer_id,
-        "client": client.name if client else client_id or "?",
-        "number": number if isinstance(number, str) else "?",
+        "client": "?",
+        "number": "?",
         "status": "invalid",
         "open": False,
         "gross": None,
@@ -258,7 +279,7 @@ def _invalid_row(workspace: Workspace, offer_id: str) -> dict[str, Any]:
         "effective_discount": None,
         "valid_until": None,
         "days_left": None,
-        "problem": str(workspace.blocked[offer_id][0]),
+        "problem": problem,
     }
 
 
