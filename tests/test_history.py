@@ -852,6 +852,25 @@ def test_a_discount_approval_must_postdate_the_last_change_too(repo: Repo) -> No
     ) in result.stderr
 
 
+def test_an_approval_of_exceptions_must_postdate_the_last_change_too(repo: Repo) -> None:
+    offer = "offers/tula-2026-004.yaml"  # sent: no prepayment, beyond the credit limit
+    text = (repo.root / offer).read_text("utf-8")
+    text = text[: text.index("review:")]  # finance's review goes; an approval record comes
+    text += "approval: {by: Орлов И. П., date: 2026-11-02, covers: [credit_limit, prepayment]}\n"
+    (repo.root / offer).write_text(text, "utf-8")
+    repo.commit("Исключения согласованы", "2026-11-02")
+    assert check(repo).exit_code == 0
+    repo.edit(offer, "qty: 30.75", "qty: 40")
+    sha = repo.commit("Больше труб", "2026-11-05")
+    result = check(repo)
+    assert result.exit_code == 1
+    assert (
+        f"approval.date: the exceptions (credit_limit, prepayment) were approved on 2026-11-02, "
+        "before the "
+        f"last change of what the documents say ({sha[:7]} on 2026-11-05: {offer})"
+    ) in result.stderr
+
+
 def test_build_rev_ignores_export_attributes(repo: Repo, tmp_path: Path) -> None:
     # `git archive` would leave the template out and rewrite $Format$ in the offer.
     (repo.root / ".gitattributes").write_text(

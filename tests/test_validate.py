@@ -183,7 +183,7 @@ def test_status_review_price_and_verify_show_a_blocked_offer_as_invalid(team: Pa
     assert verify.exit_code == 1
     assert f"INVALID c-3: {first} (offergen check)" in verify.stderr
     assert "same a-1/proposal" in verify.stdout
-    assert verify.stdout.splitlines()[-1] == "2 pairs checked, 1 differ"
+    assert verify.stdout.splitlines()[-1] == "2 pairs checked, 0 differ, 1 offer blocked"
 
 
 def test_status_lists_every_offer_as_invalid_when_the_seller_cannot_be_read(team: Path) -> None:
@@ -197,3 +197,19 @@ def test_status_lists_every_offer_as_invalid_when_the_seller_cannot_be_read(team
         ("c-3", "invalid"),
     ]
     assert all("validity_dayz: unknown field" in row["problem"] for row in rows)
+
+
+def test_labels_missing_a_language_block_the_offers_in_it_wherever_it_is_set(
+    team: Path, write: Write
+) -> None:
+    labels = team / "templates" / "labels.yaml"
+    text = labels.read_text("utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith("col_unit:"))
+    _break(labels, "col_unit: {ru: Ед. изм., en: Unit}", "col_unit: {ru: Ед. изм.}")
+    write("clients/beta.yaml", CLIENT.replace("ООО «Акме»", "ООО «Бета»") + "locale: en\n")
+    result = run("-C", team, "check", "--today", "2026-11-28")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"templates/labels.yaml:{line}:11: col_unit: needs a 'en' text",
+        "1 error in 1 file; 2 of 3 offers blocked (b-2, c-3).",  # beta's: English
+    ]

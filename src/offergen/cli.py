@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -357,14 +358,19 @@ class _Progress:
 def verify(ctx: click.Context, offers: tuple[str, ...], out_dir: Path | None) -> None:
     """Prove each built PDF and DOCX pair carries the same words, in the same order."""
     from .audit import verify_outputs
+    from .errors import counted
 
-    checked, differing = 0, 0
-    for verdict in verify_outputs(_load(ctx), offers, out_dir):
-        checked += bool(verdict.stem)
-        differing += not verdict.ok
+    verdicts = list(verify_outputs(_load(ctx), offers, out_dir))
+    for verdict in verdicts:
         click.echo(str(verdict), err=not verdict.ok)
-    click.echo(f"{checked} pairs checked, {differing} differ")
-    if differing:
+    checked = sum(1 for verdict in verdicts if verdict.stem)
+    count = Counter(verdict.state for verdict in verdicts)
+    line = f"{checked} pairs checked, {count['DIFFERENT']} differ"
+    for state, what in (("MISSING", "not built"), ("INVALID", "blocked")):
+        if count[state]:
+            line += f", {counted(count[state], 'offer')} {what}"
+    click.echo(line)
+    if any(not verdict.ok for verdict in verdicts):
         ctx.exit(EXIT_PROBLEMS)
 
 

@@ -53,7 +53,7 @@ def summary_line(problems: Iterable[Problem], blocked: Sequence[str], total: int
     """How many errors in how many files, and which offers they block."""
     errors = [p for p in problems if p.severity == "error"]
     files = {p.path for p in errors}
-    head = f"{_counted(len(errors), 'error')} in {_counted(len(files), 'file')}"
+    head = f"{counted(len(errors), 'error')} in {counted(len(files), 'file')}"
     if not total:
         return f"{head}."
     if not blocked:
@@ -68,7 +68,7 @@ def shortlist(names: Sequence[str], most: int = 8) -> str:
     return f"{', '.join(names[:most])}, … and {len(names) - most} more"
 
 
-def _counted(count: int, noun: str) -> str:
+def counted(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 

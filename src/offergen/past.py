@@ -432,9 +432,9 @@ def _substances(repo: Repo, commits: Sequence[Commit], offer_id: str) -> Iterato
 
 
 def stale_reviews(repo: Repo, workspace: Workspace, today: date) -> list[Problem]:
-    """Offers approved or later whose standing approval of some role, or the approval of
-    a discount that needs one, predates the last change of substance: an approval must
-    cover what is being sent."""
+    """Offers approved or later whose standing approval of some role, or whose approval
+    record (of a discount that needs one, or of the exceptions it covers), predates the
+    last change of substance: an approval must cover what is being sent."""
     problems = []
     for offer_id, offer in sorted(workspace.offers.items()):
         approvals: list[tuple[Loc, date, str]] = [
@@ -442,10 +442,15 @@ def stale_reviews(repo: Repo, workspace: Workspace, today: date) -> list[Problem
             for role, index in sorted(offer.standing_reviews().items())
             if (review := offer.review[index]).verdict == "approved"
         ]
-        if offer.approval is not None and workspace.price(offer_id).approval.needed:
-            approvals.append(
-                (("approval", "date"), offer.approval.date, "the discount was approved")
+        record = offer.approval
+        others = [name for name in record.covers if name != "discount"] if record else []
+        if record is not None and (others or workspace.price(offer_id).approval.needed):
+            what = (
+                f"the exceptions ({', '.join(record.covers)}) were"
+                if others
+                else "the discount was"
             )
+            approvals.append((("approval", "date"), record.date, f"{what} approved"))
         if offer.status not in APPROVAL_REQUIRED or not approvals:
             continue
         since = min(day for _, day, _ in approvals)

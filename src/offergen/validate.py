@@ -76,8 +76,6 @@ class _Uses:
             found.add(("client", self.client))
         if self.contract is not None:
             found.add(("library", self.contract))
-        if self.locale is not None:
-            found.add(("locale", self.locale))
         return found
 
 
@@ -214,7 +212,11 @@ def _scope(workspace: Workspace, collector: _Collector, uses: dict[str, _Uses]) 
     """Give each offer the problems of what it uses; drop the blocked from `offers`."""
     workspace.problems = sorted({problem for problem, _ in collector.found})
     for offer_id, used in uses.items():
-        scopes = used.scopes(offer_id)
+        # The language comes from the offer, else its client, else the defaults.
+        client = workspace.clients.get(used.client or "")
+        defaults = workspace.config.defaults.locale
+        locale = used.locale or (client.locale if client else None) or defaults
+        scopes = used.scopes(offer_id) | {("locale", locale)}
         mine = {problem for problem, scope in collector.found if scope in scopes}
         workspace.findings[offer_id] = tuple(sorted(mine))
         if any(problem.severity == "error" for problem in mine):
