@@ -120,8 +120,8 @@ def test_a_failing_offer_keeps_its_old_outputs_and_the_others_build(built: Path)
     template.write_bytes(b"not a docx")  # both are blocked...
     result = run("-C", built, "build", "--format", "docx")
     assert result.exit_code == 1
-    assert "BLOCKED a-1: templates/proposal.docx:1:1: not a Word document" in result.stderr
-    assert "its earlier documents are kept, now stale" in result.stderr
+    assert "BLOCKED a-1/proposal: templates/proposal.docx:1:1: not a Word document" in result.stderr
+    assert "an earlier file of it is kept, now stale" in result.stderr
     assert (built / "out" / "a-1" / "proposal.docx").read_bytes() == before
 
 

@@ -274,8 +274,8 @@ def test_a_template_link_out_of_templates_is_refused(scratch: Path, tmp_path: Pa
     result = run("-C", scratch, "build", "--format", "pdf")
     assert result.exit_code == 1
     assert (
-        "BLOCKED a-1: templates/proposal.html:1:1: template leads outside templates/ "
-        "(links are refused) (nothing built)" in result.stderr
+        "BLOCKED a-1/proposal: templates/proposal.html:1:1: template leads outside "
+        "templates/ (links are refused)" in result.stderr
     )
 
 

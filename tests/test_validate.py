@@ -141,20 +141,37 @@ def test_a_broken_seller_blocks_everything_but_every_file_is_still_checked(team:
     assert not (team / "out").exists()
 
 
-def test_a_broken_template_blocks_the_offers_whose_documents_use_it(
-    team: Path, write: Write
-) -> None:
+def test_a_broken_template_blocks_only_the_documents_that_use_it(team: Path, write: Write) -> None:
+    assert run("-C", team, "build", "c-3").exit_code == 0
+    out = team / "out" / "c-3"
+    before = (out / "discount-scheme.pdf").read_bytes()
+    proposal = (out / "proposal.pdf").read_bytes()
     shipped = (team / "templates" / "discount_scheme.html").read_text("utf-8")
     write("templates/discount_scheme.html", shipped + "{% if %}\n")
-    write("offers/c-3.yaml", offer("КП-3", "beta", extra="schemes: [volume]\n"))
+    _break(team / "offers" / "c-3.yaml", "qty: 2", "qty: 3")
     result = run("-C", team, "check", "--today", "2026-11-28")
     assert result.exit_code == 1
-    line = shipped.count("\n") + 1
+    problem = (
+        f"templates/discount_scheme.html:{shipped.count(chr(10)) + 1}:1: Expected an "
+        "expression, got 'end of statement block'"
+    )
     assert result.stderr.splitlines() == [
-        f"templates/discount_scheme.html:{line}:1: Expected an expression, got 'end of "
-        "statement block'",
-        "1 error in 1 file; 1 of 3 offers blocked (c-3).",
+        problem,
+        "1 error in 1 file; documents blocked: c-3 (discount_scheme).",
     ]
+    build = run("-C", team, "build", "--format", "pdf")
+    assert build.exit_code == 1
+    assert (
+        f"BLOCKED c-3/discount-scheme: {problem} (not built; an earlier file of it is kept, "
+        "now stale)" in build.stderr
+    )
+    assert "1 document blocked" in build.stdout
+    assert (out / "proposal.pdf").read_bytes() != proposal  # rebuilt with the new quantity
+    assert (out / "discount-scheme.pdf").read_bytes() == before  # kept, now stale
+    review = run("-C", team, "review", "c-3", "--today", "2026-11-28")
+    assert problem in review.stdout and review.exit_code == 1
+    status = json.loads(run("-C", team, "status", "--json", "--today", "2026-11-28").stdout)
+    assert [row["status"] for row in status] == ["draft", "draft", "draft"]
 
 
 def test_status_review_price_and_verify_show_a_blocked_offer_as_invalid(team: Path) -> None:

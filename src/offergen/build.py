@@ -61,6 +61,9 @@ class OfferResult:
     removed: list[str] = field(default_factory=list)
     error: str | None = None
     stale: bool = False  # it failed, and outputs of an earlier build are still there
+    # Documents a broken layout kept from being built (file stem: its first problem);
+    # their earlier files, if any, stay.
+    blocked: dict[str, Problem] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,10 @@ class BuildReport:
     @property
     def documents_skipped(self) -> int:
         return sum(len(result.skipped) for result in self.results)
+
+    @property
+    def documents_blocked(self) -> int:
+        return sum(len(result.blocked) for result in self.results)
 
 
 OnOffer = Callable[[OfferResult, int, int], None]
@@ -182,6 +189,7 @@ class _Plan:
     stale: list[Unit]  # those to render
     manifest: dict[str, Any]  # the previous manifest ({} when none)
     documents: set[str]  # every document the offer gets now (any format)
+    blocked: dict[str, Problem] = field(default_factory=dict)  # stem: a broken layout's
 
 
 def _plan(
@@ -206,8 +214,14 @@ def _plan(
     ]
     manifest = _read_manifest(target / offer_id)
     recorded = manifest.get("documents", {})
-    stale = [u for u in units if force or not _fresh(target / offer_id, u, recorded)]
-    return _Plan(units, stale, manifest, {k.file_stem for k in kinds})
+    broken = workspace.blocked_documents(offer_id)
+    stale = [
+        u
+        for u in units
+        if u.document not in broken and (force or not _fresh(target / offer_id, u, recorded))
+    ]
+    blocked = {KINDS[name].file_stem: problems[0] for name, problems in broken.items()}
+    return _Plan(units, stale, manifest, {k.file_stem for k in kinds}, blocked)
 
 
 def _fresh(folder: Path, unit: Unit, recorded: dict[str, Any]) -> bool:
@@ -344,13 +358,17 @@ def _render_all(job: _Job, plans: dict[str, _Plan], jobs: int) -> Iterator[Rende
 def _write_offer(
     job: _Job, target: Path, offer_id: str, plan: _Plan, files: dict[str, bytes]
 ) -> OfferResult:
-    result = OfferResult(offer_id)
+    result = OfferResult(offer_id, blocked=plan.blocked)
     folder = target / offer_id
     paths = {name: output_path(target, offer_id, name) for name in files}
     for name, data in sorted(files.items()):
         write_atomic(paths[name], data)
         result.written.append(paths[name])
-    result.skipped = sorted(u.filename for u in plan.units if u.filename not in files)
+    result.skipped = sorted(
+        u.filename
+        for u in plan.units
+        if u.filename not in files and u.filename.rsplit(".", 1)[0] not in plan.blocked
+    )
     previous = plan.manifest.get("documents", {})
     documents = {
         name: entry

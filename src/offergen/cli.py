@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .errors import Blocked, OffergenError, ValidationFailed
+from .errors import Blocked, OffergenError, ValidationFailed, counted
 
 if TYPE_CHECKING:
     from .build import BuildReport, OfferResult
@@ -131,7 +131,8 @@ def check(ctx: click.Context, today: datetime | None) -> None:
         click.echo(str(problem), err=True)
     if workspace.errors:
         blocked = list(workspace.blocked)
-        click.echo(summary_line(shown, blocked, len(workspace.offer_ids)), err=True)
+        total, partly = len(workspace.offer_ids), workspace.partly_blocked
+        click.echo(summary_line(shown, blocked, total, partly), err=True)
         ctx.exit(EXIT_PROBLEMS)
     warnings = len(shown)
     warned = f", {warnings} warning{'' if warnings == 1 else 's'}" if warnings else ""
@@ -274,7 +275,7 @@ def build(
     finally:
         progress.close()
     _build_summary(report)
-    if report.failed or report.blocked:
+    if report.failed or report.blocked or report.documents_blocked:
         ctx.exit(EXIT_PROBLEMS)
 
 
@@ -297,9 +298,18 @@ def _build_summary(report: BuildReport) -> None:
     for offer in report.blocked:
         kept = "its earlier documents are kept, now stale" if offer.kept else "nothing built"
         click.echo(f"BLOCKED {offer.offer_id}: {offer.first} ({kept})", err=True)
+    for result in report.results:
+        for stem, problem in sorted(result.blocked.items()):
+            click.echo(
+                f"BLOCKED {result.offer_id}/{stem}: {problem} (not built; an earlier file "
+                "of it is kept, now stale)",
+                err=True,
+            )
     for offer_id in report.removed_offers:
         click.echo(f"removed {offer_id}: the offer no longer exists")
     blocked = f", {len(report.blocked)} blocked" if report.blocked else ""
+    if report.documents_blocked:
+        blocked += f", {counted(report.documents_blocked, 'document')} blocked"
     click.echo(
         f"{report.documents_built} documents built, {report.documents_skipped} up to date, "
         f"{len(report.failed)} offers failed{blocked}, "
@@ -358,7 +368,6 @@ class _Progress:
 def verify(ctx: click.Context, offers: tuple[str, ...], out_dir: Path | None) -> None:
     """Prove each built PDF and DOCX pair carries the same words, in the same order."""
     from .audit import verify_outputs
-    from .errors import counted
 
     verdicts = list(verify_outputs(_load(ctx), offers, out_dir))
     for verdict in verdicts:

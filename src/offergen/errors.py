@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -49,16 +49,25 @@ class ValidationFailed(OffergenError):
         return f"{line[:-1]}; nothing was built." if built else line
 
 
-def summary_line(problems: Iterable[Problem], blocked: Sequence[str], total: int) -> str:
-    """How many errors in how many files, and which offers they block."""
+def summary_line(
+    problems: Iterable[Problem],
+    blocked: Sequence[str],
+    total: int,
+    partly: Mapping[str, Sequence[str]] | None = None,
+) -> str:
+    """How many errors in how many files, which offers they block and, for `partly`
+    blocked offers, which of their documents: `…; documents blocked: c-3 (contract).`"""
     errors = [p for p in problems if p.severity == "error"]
     files = {p.path for p in errors}
     head = f"{counted(len(errors), 'error')} in {counted(len(files), 'file')}"
     if not total:
         return f"{head}."
-    if not blocked:
-        return f"{head}; no offer blocked."
-    return f"{head}; {len(blocked)} of {total} offers blocked ({shortlist(blocked)})."
+    if blocked:
+        head += f"; {len(blocked)} of {total} offers blocked ({shortlist(blocked)})"
+    if partly:
+        named = [f"{oid} ({', '.join(names)})" for oid, names in partly.items()]
+        head += f"; documents blocked: {shortlist(named)}"
+    return f"{head}." if blocked or partly else f"{head}; no offer blocked."
 
 
 def shortlist(names: Sequence[str], most: int = 8) -> str:

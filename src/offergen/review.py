@@ -82,6 +82,7 @@ def _review_offer(workspace: Workspace, offer_id: str) -> OfferReview:
         return OfferReview(offer_id, *header, tuple(sorted(checked)), invalid=True)
     subject = Subject(workspace, offer_id)
     found = checked | {finding for rule in RULES for finding in rule(subject)}
+    found |= {p for problems in workspace.blocked_documents(offer_id).values() for p in problems}
     client = workspace.clients[offer.client]
     return OfferReview(offer_id, offer.number, client.name, offer.status, tuple(sorted(found)))
 

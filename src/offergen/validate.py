@@ -69,7 +69,6 @@ class _Uses:
     def scopes(self, offer_id: str) -> set[Scope]:
         found = {EVERYTHING, ("offer", offer_id)}
         found |= {("sku", sku) for sku in self.skus} | {("scheme", s) for s in self.schemes}
-        found |= {("document", name) for name in self.documents}
         if self.schemes:
             found.add(("discounts", ""))
         if self.client is not None:
@@ -209,8 +208,13 @@ def load_workspace(
 
 
 def _scope(workspace: Workspace, collector: _Collector, uses: dict[str, _Uses]) -> None:
-    """Give each offer the problems of what it uses; drop the blocked from `offers`."""
+    """Give each offer the problems of what it uses; drop the blocked from `offers`. A
+    broken layout blocks only its document, which the workspace keeps apart."""
     workspace.problems = sorted({problem for problem, _ in collector.found})
+    for problem, (kind, name) in collector.found:
+        if kind == "document":
+            found = workspace.broken_documents.get(name, ())
+            workspace.broken_documents[name] = tuple(sorted({*found, problem}))
     for offer_id, used in uses.items():
         # The language comes from the offer, else its client, else the defaults.
         client = workspace.clients.get(used.client or "")

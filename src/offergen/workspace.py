@@ -101,6 +101,9 @@ class Workspace:
     problems: list[Problem] = field(default_factory=list)  # every one, sorted
     findings: dict[str, tuple[Problem, ...]] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)  # what could not be checked, and why
+    # Documents whose layouts are broken, with their problems: offers getting one build
+    # everything else.
+    broken_documents: dict[str, tuple[Problem, ...]] = field(default_factory=dict)
     _priced: dict[str, PricedOffer] = field(default_factory=dict, repr=False)
     _libraries: dict[str, LoadedLibrary] = field(default_factory=dict, repr=False)
     _templates: Templates | None = field(default=None, repr=False)
@@ -204,6 +207,23 @@ class Workspace:
     def document_names(self, offer_id: str) -> tuple[str, ...]:
         """The documents an offer gets: those it names, else every one that applies."""
         return document_names(self.offer(offer_id))
+
+    def blocked_documents(self, offer_id: str) -> dict[str, tuple[Problem, ...]]:
+        """The documents of a sound offer that a broken layout keeps from being built."""
+        offer = self.offers.get(offer_id)
+        if offer is None:
+            return {}
+        return {
+            name: self.broken_documents[name]
+            for name in document_names(offer)
+            if name in self.broken_documents
+        }
+
+    @property
+    def partly_blocked(self) -> dict[str, list[str]]:
+        """Each sound offer with documents a broken layout blocks, and those documents."""
+        found = {oid: sorted(self.blocked_documents(oid)) for oid in sorted(self.offers)}
+        return {offer_id: names for offer_id, names in found.items() if names}
 
     def block(self, found: dict[str, list[Problem]]) -> None:
         """Add problems found later (review dates, expiry) to the offers they concern; an
