@@ -1,0 +1,118 @@
+"""Turn `discounts.yaml` into the stacking and approval policy and the named schemes."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import ConfigDict, Discriminator, Field, Tag, model_validator
+
+from .fields import ID_PATTERN, Currency, Day, Localized, Model, Percent, Text, Threshold
+
+Basis = Literal["order_total", "line_qty", "client_tier", "annual_turnover", "prepayment", "promo"]
+LINE_BASES = ("line_qty", "promo")
+
+
+class Policy(Model):
+    stacking: Literal["sequential", "additive", "best"] = "sequential"
+    max_total_percent: Percent = Decimal(100)
+    approval_above_percent: Percent | None = None
+    base: Literal["net", "gross"] = "net"
+    hint_within_percent: Percent = Decimal(20)  # say how close the next volume tier is
+
+
+class Tier(Model):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: Threshold = Field(alias="from")
+    percent: Percent
+
+
+class AppliesTo(Model):
+    categories: list[Text] = []
+    skus: list[Text] = []
+
+    @model_validator(mode="after")
+    def _something(self) -> AppliesTo:
+        if not self.categories and not self.skus:
+            raise ValueError("name categories: [...] or skus: [...]")
+        return self
+
+    def covers(self, sku: str | None, category: str | None) -> bool:
+        return (sku is not None and sku in self.skus) or (
+            category is not None and category in self.categories
+        )
+
+
+class Period(Model):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: Day = Field(alias="from")
+    to: Day
+
+    def contains(self, day: date) -> bool:
+        return self.from_ <= day <= self.to
+
+
+TierList = Annotated[list[Tier], Field(min_length=1)]
+TierMap = dict[str, Percent]
+Tiers = Annotated[
+    Annotated[TierList, Tag("list")] | Annotated[TierMap, Tag("map")],
+    Discriminator(lambda value: "map" if isinstance(value, dict) else "list"),
+]
+
+
+class Scheme(Model):
+    """One named discount scheme of `discounts.yaml`."""
+
+    title: Localized
+    basis: Basis
+    tiers: Tiers | None = None
+    percent: Percent | None = None
+    applies_to: AppliesTo | None = None
+    period: Period | None = None
+    currency: Currency | None = None  # of the tier thresholds; the workspace's by default
+    note: Localized | None = None  # extra conditions printed in the appendix
+
+    @model_validator(mode="before")
+    @classmethod
+    def _tier_shape(cls, value: Any) -> Any:
+        # Say which tier shape the basis wants; the union then reports one branch only.
+        if isinstance(value, dict) and value.get("tiers") is not None:
+            tiers = value["tiers"]
+            if value.get("basis") == "client_tier" and not isinstance(tiers, dict):
+                raise ValueError("tiers of a client_tier scheme map tier names to percents")
+            if value.get("basis") != "client_tier" and isinstance(tiers, dict):
+                raise ValueError("tiers must be a list of {from: …, percent: …}")
+        return value
+
+    @model_validator(mode="after")
+    def _fields_for_basis(self) -> Scheme:
+        if self.currency is not None and self.basis != "order_total":
+            raise ValueError(
+                "currency is for order_total thresholds only (turnover is recorded in the "
+                "workspace currency)"
+            )
+        if self.basis == "promo":
+            missing = [name for name in ("percent", "period") if getattr(self, name) is None]
+            if missing:
+                raise ValueError(f"a promo needs {' and '.join(missing)}")
+            if self.tiers is not None:
+                raise ValueError("a promo has one percent, not tiers")
+        elif self.tiers is None:
+            raise ValueError(f"a {self.basis} scheme needs tiers")
+        elif self.percent is not None:
+            raise ValueError(f"a {self.basis} scheme takes its percents from tiers")
+        return self
+
+    @property
+    def level(self) -> Literal["line", "order"]:
+        return "line" if self.basis in LINE_BASES else "order"
+
+
+class Discounts(Model):
+    """`discounts.yaml`: the stacking and approval policy and the named schemes."""
+
+    policy: Policy = Policy()
+    schemes: dict[Annotated[str, Field(pattern=ID_PATTERN)], Scheme] = {}

@@ -1,0 +1,201 @@
+"""Turn `offers/<id>.yaml` into an `Offer`: lines, terms, approvals, reviews, contract.
+
+Also the status vocabulary: how far along an offer is, and what each status makes binding.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from .fields import (
+    Count,
+    Currency,
+    Day,
+    Flag,
+    Id,
+    Locale,
+    Localized,
+    Model,
+    Money,
+    Percent,
+    Quantity,
+    Text,
+    VatRate,
+)
+from .parties import Person
+
+Status = Literal["draft", "review", "approved", "sent", "accepted", "rejected"]
+STATUSES: tuple[Status, ...] = ("draft", "review", "approved", "sent", "accepted", "rejected")
+DRAFTS: tuple[Status, ...] = ("draft", "review")  # documents carry the ПРОЕКТ watermark
+APPROVAL_REQUIRED: tuple[Status, ...] = ("approved", "sent", "accepted")  # rules bind as errors
+CLOSED: tuple[Status, ...] = ("accepted", "rejected")  # the outcome is known; nothing to fix
+# Exceptions to the payment policy and the client's reliability that an approval may cover.
+Exception_ = Literal["discount", "deferral", "prepayment", "credit_limit", "prepayment_required"]
+EXCEPTIONS: tuple[str, ...] = (
+    "discount",
+    "deferral",
+    "prepayment",
+    "credit_limit",
+    "prepayment_required",
+)
+
+
+class OfferItem(Model):
+    """A catalog line (`sku`) or an ad-hoc line (`name`, `unit`, `price`)."""
+
+    sku: Text | None = None
+    name: Localized | None = None
+    unit: Localized | None = None
+    price: Money | None = None
+    vat_rate: VatRate | None = None
+    qty: Quantity
+    discount: Percent = Decimal(0)
+
+    @model_validator(mode="after")
+    def _catalog_or_ad_hoc(self) -> OfferItem:
+        ad_hoc = {"name": self.name, "unit": self.unit, "price": self.price}
+        if self.sku is not None:
+            given = [key for key, value in ad_hoc.items() if value is not None]
+            if given:
+                raise ValueError(
+                    f"a catalog line (sku) takes its {', '.join(given)} "
+                    "from the catalog; remove it or drop the sku"
+                )
+        else:
+            missing = [key for key, value in ad_hoc.items() if value is None]
+            if missing:
+                raise ValueError(f"a line without sku needs {', '.join(missing)}")
+        return self
+
+
+class Terms(Model):
+    prepayment_percent: Percent | None = None
+    payment_days: Count | None = None
+    delivery_days: Count | None = None
+    delivery_place: Text | None = None
+    delivery_place_en: Text | None = None  # for English documents
+    warranty_months: Count | None = None
+
+
+class Approval(Model):
+    """Who approved an exception: a discount above the policy's threshold by default, or
+    the exceptions `covers` names (a longer deferral, less prepayment, a credit limit)."""
+
+    by: Text
+    position: Text | None = None
+    date: Day
+    covers: Annotated[list[Exception_], Field(min_length=1)] = ["discount"]
+    note: Text | None = None
+
+
+class Review(Model):
+    """One reviewer's verdict on the offer (legal, finance or the head of sales); an
+    approving finance or sales_head review may name the exceptions it `covers`."""
+
+    by: Text
+    role: Literal["legal", "finance", "sales_head"]
+    date: Day
+    verdict: Literal["approved", "changes_requested"]
+    covers: list[Exception_] = []
+    note: Text | None = None
+
+
+DocumentName = Literal["proposal", "discount_scheme", "contract", "disagreements"]
+ContractType = Literal["supply", "services"]
+
+
+class Override(Model):
+    """Negotiated wording of one clause of the contract."""
+
+    text: Localized
+    proposed_by: Literal["client", "seller"] = "client"
+    status: Literal["proposed", "agreed", "rejected"] = "proposed"
+    note: Text | None = None
+
+
+class Contract(Model):
+    """The contract an offer leads to: its number, place, date and negotiated wording."""
+
+    type: ContractType
+    number: Text
+    city: Text
+    city_en: Text | None = None
+    date: Day | None = None
+    overrides: dict[Text, Override] = {}
+
+
+class Offer(Model):
+    """`offers/<id>.yaml`: one offer to one client."""
+
+    number: Text
+    client: Id
+    date: Day
+    valid_until: Day | None = None
+    status: Status = "draft"
+    locale: Locale | None = None
+    currency: Currency | None = None
+    prices_include_vat: Flag | None = None
+    vat_rate: VatRate | None = None
+    contact: Text | None = None
+    manager: Person | None = None
+    intro: Text | None = None
+    items: list[OfferItem] = Field(min_length=1)
+    discount: Percent = Decimal(0)
+    terms: Terms = Terms()
+    schemes: list[Id] = []
+    approval: Approval | None = None
+    review: list[Review] = []
+    contract: Contract | None = None
+    documents: list[DocumentName] | None = None
+
+    def standing_reviews(self) -> dict[str, int]:
+        """Each role's standing review (an index into `review`): its latest by date, the
+        later entry on the same day. A later "changes_requested" withdraws an approval."""
+        latest: dict[str, int] = {}
+        for index, entry in enumerate(self.review):
+            known = latest.get(entry.role)
+            if known is None or self.review[known].date <= entry.date:
+                latest[entry.role] = index
+        return latest
+
+    def approved_by(self, role: str) -> bool:
+        index = self.standing_reviews().get(role)
+        return index is not None and self.review[index].verdict == "approved"
+
+    @property
+    def is_open(self) -> bool:
+        """Still to be decided by the client: anything but accepted or rejected."""
+        return self.status not in CLOSED
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status in DRAFTS
+
+    @property
+    def binds(self) -> bool:
+        """Approved, sent or accepted: the policy's rules are errors, not warnings."""
+        return self.status in APPROVAL_REQUIRED
+
+    def covered(self, exception: str) -> list[tuple[tuple[str | int, ...], str]]:
+        """Who approved `exception`, as (location in the offer, who and when): the
+        `approval:` record, and the standing approving reviews of finance and the head of
+        sales (the head of sales approves a discount by approving the offer)."""
+        found: list[tuple[tuple[str | int, ...], str]] = []
+        if self.approval is not None and exception in self.approval.covers:
+            position = f", {self.approval.position}" if self.approval.position else ""
+            found.append((("approval",), f"{self.approval.by}{position}, on {self.approval.date}"))
+        for role, index in sorted(self.standing_reviews().items()):
+            entry = self.review[index]
+            if role == "legal" or entry.verdict != "approved":
+                continue
+            if exception in entry.covers or (exception == "discount" and role == "sales_head"):
+                found.append(
+                    (("review", index), f"{entry.by}, {_ROLE_NAMES[role]}, on {entry.date}")
+                )
+        return found
+
+
+_ROLE_NAMES = {"finance": "finance", "sales_head": "head of sales"}

@@ -1,0 +1,144 @@
+"""Turn a loaded document into its model, or pydantic's errors into located problems."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from ..errors import Problem, ValidationFailed, did_you_mean
+from ..load import Document
+from .fields import Model
+
+ModelT = TypeVar("ModelT", bound=Model)
+
+
+def parse(model: type[ModelT], document: Document) -> ModelT:
+    """Validate one document against its model; raise every problem, located."""
+    try:
+        return model.model_validate(document.data)
+    except ValidationError as error:
+        problems = [_problem(model, document, detail) for detail in error.errors()]
+        raise ValidationFailed(problems) from None
+
+
+def parse_parts(
+    model: type[ModelT], document: Document, collection: str
+) -> tuple[ModelT, dict[str | int, list[Problem]]]:
+    """Validate a document whose `collection` (a list or a mapping of entries) may hold
+    broken entries: they are left out and their problems returned by key (index or name).
+    A problem outside the collection still raises `ValidationFailed`, with all of them."""
+    try:
+        return model.model_validate(document.data), {}
+    except ValidationError as error:
+        details = error.errors()
+    broken: dict[str | int, list[Problem]] = {}
+    whole: list[Problem] = []
+    for detail in details:
+        problem = _problem(model, document, detail)
+        loc = _data_loc(document.data, detail["loc"])
+        if len(loc) >= 2 and loc[0] == collection:
+            broken.setdefault(loc[1], []).append(problem)
+        else:
+            whole.append(problem)
+    if whole:
+        raise ValidationFailed([*whole, *(p for found in broken.values() for p in found)])
+    data = dict(document.data)
+    entries = data[collection]
+    if isinstance(entries, list):
+        data[collection] = [entry for index, entry in enumerate(entries) if index not in broken]
+    else:
+        data[collection] = {key: entry for key, entry in entries.items() if key not in broken}
+    try:
+        return model.model_validate(data), broken
+    except ValidationError as error:  # what the collection's own rules say of the rest
+        problems = [_problem(model, document, detail) for detail in error.errors()]
+        raise ValidationFailed([*problems, *(p for v in broken.values() for p in v)]) from None
+
+
+def _problem(model: type[Model], document: Document, detail: ErrorDetails) -> Problem:
+    loc = _data_loc(document.data, detail["loc"])
+    kind = detail["type"]
+    if kind == "extra_forbidden":
+        return document.problem(loc, _unknown_key(model, loc), key=True)
+    if kind == "missing":
+        return document.problem(loc, "required field is missing")
+    return document.problem(loc, _message(detail))
+
+
+def _data_loc(data: Any, loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
+    """The error's path in the data: parts pydantic adds (union branches) are dropped."""
+    path: list[int | str] = []
+    node = data
+    for index, part in enumerate(loc):
+        found = (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        )
+        if found:
+            node = node[part]
+        elif index < len(loc) - 1 or not isinstance(node, dict):
+            continue  # a union branch's tag, not a key: only a missing key ends a path
+        path.append(part)
+    return tuple(path)
+
+
+def _message(detail: ErrorDetails) -> str:
+    kind, ctx, value = detail["type"], detail.get("ctx", {}), detail.get("input")
+    shown = format(value, "f") if isinstance(value, Decimal) else repr(value)
+    messages: dict[str, Callable[[], str]] = {
+        "value_error": lambda: str(ctx.get("error", detail["msg"])),
+        "greater_than": lambda: f"must be greater than {ctx['gt']}, got {shown}",
+        "greater_than_equal": lambda: f"must be at least {ctx['ge']}, got {shown}",
+        "less_than_equal": lambda: f"must be at most {ctx['le']}, got {shown}",
+        "decimal_parsing": lambda: f"must be a number, got {shown}",
+        "decimal_type": lambda: f"must be a number, got {shown}",
+        "int_parsing": lambda: f"must be a whole number, got {shown}",
+        "int_type": lambda: f"must be a whole number, got {shown}",
+        "finite_number": lambda: "must be a finite number",
+        "decimal_max_places": lambda: f"at most {ctx['decimal_places']} digits after the point",
+        "decimal_max_digits": lambda: f"too many digits (at most {ctx['max_digits']})",
+        "decimal_whole_digits": lambda: (
+            f"too many digits before the point (at most {ctx['whole_digits']})"
+        ),
+        "string_type": lambda: f"must be text, got {shown}",
+        "string_too_short": lambda: "must not be empty",
+        "string_too_long": lambda: f"is longer than {ctx['max_length']} characters",
+        "string_pattern_mismatch": lambda: f"{shown} must match {ctx['pattern']}",
+        "bool_type": lambda: f"must be true or false, got {shown}",
+        "literal_error": lambda: f"must be one of {ctx['expected']}, got {shown}",
+        "list_type": lambda: f"must be a list, got {shown}",
+        "too_short": lambda: "must not be empty",
+        "dict_type": lambda: f"must be a mapping of keys to values, got {shown}",
+        "model_type": lambda: f"must be a mapping of keys to values, got {shown}",
+        "model_attributes_type": lambda: f"must be a mapping of keys to values, got {shown}",
+    }
+    make = messages.get(kind)
+    return make() if make else detail["msg"].lower()
+
+
+def _unknown_key(model: type[Model], loc: tuple[str | int, ...]) -> str:
+    owner: Any = model
+    for part in loc[:-1]:
+        owner = _field_model(owner, part)
+    known = (
+        list(owner.model_fields) if isinstance(owner, type) and issubclass(owner, BaseModel) else []
+    )
+    return f"unknown field{did_you_mean(str(loc[-1]), known)}"
+
+
+def _field_model(owner: Any, part: str | int) -> Any:
+    if not (isinstance(owner, type) and issubclass(owner, BaseModel)):
+        return owner
+    if isinstance(part, int):
+        return owner
+    info = owner.model_fields.get(part)
+    if info is None:
+        return None
+    annotation = info.annotation
+    for candidate in (annotation, *getattr(annotation, "__args__", ())):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return annotation

@@ -1,0 +1,129 @@
+"""Turn `offergen.yaml` and `clients/<id>.yaml` into the seller and the clients.
+
+The seller comes with the defaults every offer starts from and the payment policy; a client
+with its bank, signatory, contacts and how far the seller trusts it to pay.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field
+
+from .fields import Count, Currency, Flag, Locale, Model, Money, Percent, Text, VatRate
+
+ClientKind = Literal["company", "entrepreneur", "foreign"]
+
+
+class Bank(Model):
+    name: Text
+    name_en: Text | None = None  # for English documents: "Sberbank"
+    bik: Text | None = None
+    account: Text
+    corr_account: Text | None = None
+    swift: Text | None = None
+    address: Text | None = None
+
+
+def _nominative_position(value: str) -> str:
+    return value[:1].upper() + value[1:]
+
+
+class Signatory(Model):
+    name: Text
+    position: Annotated[Text, AfterValidator(_nominative_position)]
+    basis: Text | None = None  # in the genitive, as contracts print it: "Устава"
+    name_en: Text | None = None
+    position_en: Text | None = None
+    basis_en: Text | None = None  # "the Charter"
+    name_genitive: Text | None = None  # wins over the computed form
+    position_genitive: Text | None = None
+
+
+class Person(Model):
+    name: Text
+    position: Text | None = None
+    email: Text | None = None
+    phone: Text | None = None
+    name_en: Text | None = None
+    position_en: Text | None = None
+
+
+class Seller(Model):
+    name: Text
+    name_en: Text | None = None
+    inn: Text
+    kpp: Text | None = None
+    ogrn: Text
+    address: Text
+    address_en: Text | None = None
+    phone: Text | None = None
+    email: Text | None = None
+    website: Text | None = None
+    bank: Bank
+    signatory: Signatory
+
+    @property
+    def is_entrepreneur(self) -> bool:
+        """An ИП sells under a personal ИНН of 12 digits; a company's has 10."""
+        return len(self.inn) == 12
+
+
+class Defaults(Model):
+    locale: Locale = "ru"
+    currency: Currency = "RUB"
+    vat_rate: VatRate = 22
+    prices_include_vat: Flag = True
+    validity_days: Annotated[Count, Field(gt=0)] = 30
+    manager: Person
+
+
+class PaymentPolicy(Model):
+    """`policy:` of `offergen.yaml`: the payment terms an offer may give without an exception.
+
+    `offergen review` reports offers beyond them; nothing else depends on them.
+    """
+
+    max_deferral_days: Count | None = None  # calendar days to pay after delivery
+    min_prepayment_percent: Percent | None = None  # an offer without prepayment gives 0 %
+
+
+class Config(Model):
+    """`offergen.yaml`: who sells, the defaults every offer starts from, the payment policy."""
+
+    seller: Seller
+    defaults: Defaults
+    policy: PaymentPolicy = PaymentPolicy()
+
+
+class Reliability(Model):
+    """How far the seller trusts a client to pay: a rating, a credit limit, prepayment only."""
+
+    rating: Literal["A", "B", "C"] | None = None  # C: pays late or disputes; ask finance
+    credit_limit: Money | None = None  # the most the client may owe after delivery
+    currency: Currency | None = None  # of the credit limit; the workspace's by default
+    prepayment_required: Flag = False  # ship nothing that is not paid in full in advance
+
+
+class Client(Model):
+    """`clients/<id>.yaml`: one client card."""
+
+    name: Text
+    kind: ClientKind
+    locale: Locale | None = None
+    inn: Text | None = None
+    kpp: Text | None = None
+    ogrn: Text | None = None
+    country: Text | None = None
+    registration_number: Text | None = None
+    vat_id: Text | None = None
+    address: Text
+    phone: Text | None = None
+    email: Text | None = None
+    bank: Bank | None = None
+    signatory: Signatory | None = None
+    contacts: list[Person] = []
+    tier: Text | None = None
+    needs: list[Text] = []
+    turnover: dict[Annotated[int, Field(ge=1990, le=2100)], Money] = {}  # purchases per year
+    reliability: Reliability | None = None
