@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import os
 import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,18 +27,13 @@ from .errors import OffergenError, Problem
 from .inputs import InputHasher, renderer_versions, sha256
 from .render import Templates, render_docx, render_pdf
 from .workspace import Workspace
-from .write import output_path, write_atomic
+from .write import locked, output_path, write_atomic
 
 if TYPE_CHECKING:
     from .history import Revision
 
 OUT_DIR = "out"
 MANIFEST = "manifest.json"
-LOCK_FILE = ".offergen.lock"
-
-
-class BuildLocked(OffergenError):
-    """Another build holds the output folder."""
 
 
 @dataclass(frozen=True)
@@ -430,39 +424,6 @@ def _remove_vanished(target: Path, offers: set[str]) -> list[str]:
             folder.rmdir()
         removed.append(folder.name)
     return removed
-
-
-# --- the lock -----------------------------------------------------------------------------
-
-
-@contextmanager
-def locked(target: Path, timeout: float) -> Iterator[None]:
-    import fcntl
-
-    path = target / LOCK_FILE
-    with open(path, "a+", encoding="utf-8") as handle:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    handle.seek(0)
-                    holder = handle.read().strip() or "?"
-                    raise BuildLocked(
-                        f"another offergen build (pid {holder}) is writing to {target}; "
-                        "wait for it to finish and run again"
-                    ) from None
-                time.sleep(0.1)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 # --- past versions ------------------------------------------------------------------------

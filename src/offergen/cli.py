@@ -16,7 +16,6 @@ from .errors import Blocked, OffergenError, ValidationFailed, counted
 
 if TYPE_CHECKING:
     from .build import BuildReport, OfferResult
-    from .errors import Problem
     from .history import Repo
     from .workspace import Workspace
 
@@ -176,7 +175,6 @@ def review(
 @click.pass_context
 def price(ctx: click.Context, offer: str, as_json: bool, explain: bool) -> None:
     """Show the priced lines and totals of OFFER."""
-    from .render import Templates
     from .report import price_explanation, price_json, price_table
 
     workspace = _load(ctx)
@@ -185,8 +183,7 @@ def price(ctx: click.Context, offer: str, as_json: bool, explain: bool) -> None:
         return
     click.echo(price_table(workspace, offer))
     if explain:
-        locale = workspace.settings(offer).locale
-        labels = Templates(workspace.templates_dir).labels(locale)
+        labels = workspace.templates.labels(workspace.settings(offer).locale)
         click.echo("\n" + price_explanation(workspace, offer, labels))
 
 
@@ -255,8 +252,7 @@ def build(
             except ValidationFailed as failed:
                 _problems(failed, built=True)
                 ctx.exit(EXIT_PROBLEMS)
-            asked = list(offers) or workspace.offer_ids
-            for warning in _warnings_of(workspace, asked):
+            for warning in workspace.warnings_of(offers or workspace.offer_ids):
                 click.echo(str(warning), err=True)
             stamped = stamps(workspace, offers)
             for notice in stamped.notices:
@@ -277,18 +273,6 @@ def build(
     _build_summary(report)
     if report.failed or report.blocked or report.documents_blocked:
         ctx.exit(EXIT_PROBLEMS)
-
-
-def _warnings_of(workspace: Workspace, offer_ids: list[str]) -> list[Problem]:
-    """The warnings of the offers being built (a blocked offer's errors are said apart)."""
-    return sorted(
-        {
-            problem
-            for offer_id in offer_ids
-            for problem in workspace.findings.get(offer_id, ())
-            if problem.severity == "warning" and offer_id in workspace.offers
-        }
-    )
 
 
 def _build_summary(report: BuildReport) -> None:
@@ -398,12 +382,7 @@ def verify(ctx: click.Context, offers: tuple[str, ...], out_dir: Path | None) ->
     metavar="DAYS",
     help="Only open offers whose validity ends within DAYS.",
 )
-@click.option(
-    "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    metavar="YYYY-MM-DD",
-    help="The date to count from (default: today), for reproducible reports.",
-)
+@_TODAY
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
 @click.pass_context
 def status(

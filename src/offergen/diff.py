@@ -19,7 +19,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
-from .build import OUT_DIR, locked, resolve
+from .build import OUT_DIR, resolve
 from .documents import DocumentKind, documents_for
 from .documents.contract import contract_sections
 from .documents.view import OfferView
@@ -33,7 +33,7 @@ from .render import Templates, html_to_pdf, render_docx, render_page
 from .validate import load_workspace
 from .verify import REDLINE
 from .workspace import CATALOG_FILE, CONFIG_FILE, Workspace, client_source, offer_source
-from .write import output_path, write_atomic
+from .write import locked, output_path, write_atomic
 
 WIDTH = 60  # the most a console line shows of either version of a value
 CONTEXT_WORDS = 3  # shown either side of the words that changed

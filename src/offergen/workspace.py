@@ -6,6 +6,7 @@ offers with what they use, and every problem with the offers it blocks.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -124,6 +125,18 @@ class Workspace:
     @property
     def errors(self) -> list[Problem]:
         return [problem for problem in self.problems if problem.severity == "error"]
+
+    def warnings_of(self, offer_ids: Iterable[str]) -> list[Problem]:
+        """The warnings of these offers, sound ones only (a blocked one's are its errors)."""
+        return sorted(
+            {
+                problem
+                for offer_id in offer_ids
+                if offer_id in self.offers
+                for problem in self.findings.get(offer_id, ())
+                if problem.severity == "warning"
+            }
+        )
 
     @property
     def offer_ids(self) -> list[str]:

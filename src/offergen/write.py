@@ -1,18 +1,28 @@
-"""Turn rendered bytes into files under out/: safe paths, atomic writes, nothing partial."""
+"""Turn rendered bytes into files under out/: safe paths, atomic writes, nothing partial,
+one build at a time."""
 
 from __future__ import annotations
 
 import os
 import re
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import OffergenError
 from .models import ID_PATTERN
 
+LOCK_FILE = ".offergen.lock"
+
 
 class UnsafeOutput(OffergenError):
     """An output path would leave the output folder."""
+
+
+class BuildLocked(OffergenError):
+    """Another build holds the output folder."""
 
 
 def output_path(out_dir: Path, offer_id: str, filename: str) -> Path:
@@ -40,3 +50,33 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def locked(target: Path, timeout: float) -> Iterator[None]:
+    import fcntl
+
+    path = target / LOCK_FILE
+    with open(path, "a+", encoding="utf-8") as handle:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "?"
+                    raise BuildLocked(
+                        f"another offergen build (pid {holder}) is writing to {target}; "
+                        "wait for it to finish and run again"
+                    ) from None
+                time.sleep(0.1)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
