@@ -230,3 +230,35 @@ def test_labels_missing_a_language_block_the_offers_in_it_wherever_it_is_set(
         f"templates/labels.yaml:{line}:11: col_unit: needs a 'en' text",
         "1 error in 1 file; 2 of 3 offers blocked (b-2, c-3).",  # beta's: English
     ]
+
+
+def test_a_label_field_offergen_does_not_fill_is_reported_by_check(team: Path) -> None:
+    labels = team / "templates" / "labels.yaml"
+    text = labels.read_text("utf-8")
+    key = next(row for row in text.splitlines() if row.startswith("number_and_date:"))
+    _break(labels, key, key.replace("{number}", "{numbr}", 1))
+    result = run("-C", team, "check", "--today", "2026-11-28")
+    assert result.exit_code == 1
+    line = text.splitlines().index(key) + 1
+    first, summary = result.stderr.splitlines()
+    assert first.startswith(f"templates/labels.yaml:{line}:")
+    assert first.endswith(
+        "number_and_date.ru: {numbr} is not a field of this label (offergen fills: {date}, "
+        "{number}); did you mean 'number'?"
+    )
+    assert summary == "1 error in 1 file; 3 of 3 offers blocked (a-1, b-2, c-3)."
+    build = run("-C", team, "build", "a-1")
+    assert build.exit_code == 1 and "internal error" not in build.output
+
+
+def test_a_label_the_documents_print_must_be_there(team: Path) -> None:
+    labels = team / "templates" / "labels.yaml"
+    rows = labels.read_text("utf-8").splitlines()
+    labels.write_text(
+        "\n".join(row for row in rows if not row.startswith("greeting:")) + "\n", "utf-8"
+    )
+    result = run("-C", team, "check", "--today", "2026-11-28")
+    assert result.exit_code == 1
+    first = result.stderr.splitlines()[0]
+    assert first.startswith("templates/labels.yaml:")
+    assert first.endswith(": missing greeting: the documents print these labels")

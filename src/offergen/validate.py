@@ -39,6 +39,7 @@ from .workspace import (
     CONFIG_FILE,
     DISCOUNTS_FILE,
     OFFERS_DIR,
+    SHIPPED_TEMPLATES,
     Workspace,
     client_source,
     document_names,
@@ -378,7 +379,7 @@ def _check_templates(collector: _Collector, uses: dict[str, _Uses]) -> None:
     documents = sorted({name for used in uses.values() for name in used.documents})
     for name, problems in template_problems(templates, documents).items():
         collector.add(("document", name), problems)
-    for locale, problems in label_problems(templates).items():
+    for locale, problems in label_problems(templates, SHIPPED_TEMPLATES).items():
         collector.add(EVERYTHING if locale is None else ("locale", locale), problems)
 
 

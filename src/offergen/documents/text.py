@@ -6,8 +6,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..errors import RenderError
 from ..formatting import format_money, format_percent
 from ..models import Locale, Localized
+from ..render.templates import LABELS_FILE
 
 _FIELD = re.compile(r"\{(\w+)\}")
 
@@ -22,7 +24,13 @@ class Text:
 
     def __call__(self, key: str, **fields: str) -> str:
         # One pass: a filled-in value is never scanned again for `{field}`s.
-        return _FIELD.sub(lambda match: fields[match.group(1)], self.labels[key])
+        def fill(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in fields:  # `check` compares labels with the shipped ones
+                raise RenderError(LABELS_FILE, f"{key}: {{{name}}} is not a field of it")
+            return fields[name]
+
+        return _FIELD.sub(fill, self.labels[key])
 
     def forms(self, key: str) -> tuple[str, ...]:
         return tuple(self.labels[key].split("|"))

@@ -3,14 +3,15 @@ document is rendered: a broken template blocks the documents that use it."""
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
 from jinja2 import TemplateSyntaxError, meta
 from jinja2.sandbox import SandboxedEnvironment
 
-from ..errors import Problem, ValidationFailed
-from ..load import load_document
+from ..errors import Problem, ValidationFailed, did_you_mean
+from ..load import Document, load_document
 from .templates import LABELS_FILE
 
 FOLDER = "templates"
@@ -100,9 +101,13 @@ def _missing(root: Path, name: str, what: str = "template") -> Problem:
     return Problem(f"{FOLDER}/{name}", 1, 1, "", f"{what} {why}")
 
 
-def label_problems(root: Path) -> dict[str | None, list[Problem]]:
+def label_problems(root: Path, reference: Path | None = None) -> dict[str | None, list[Problem]]:
     """The problems of templates/labels.yaml: the whole file's (key None) and those of
-    one language (key 'ru' or 'en'), which block the offers in that language."""
+    one language (key 'ru' or 'en'), which block the offers in that language.
+
+    `reference` is the labels.yaml shipped with offergen, which names every label the
+    documents print and the `{field}`s offergen fills in each: a workspace's own labels
+    must have each of those labels and use no other field."""
     relative = f"{FOLDER}/{LABELS_FILE}"
     path = _confined(root, LABELS_FILE)
     if path is None:
@@ -119,5 +124,50 @@ def label_problems(root: Path) -> dict[str | None, list[Problem]]:
             if not isinstance(texts, dict) or not isinstance(texts.get(locale), str):
                 found.setdefault(locale, []).append(
                     document.problem((key,), f"needs a {locale!r} text")
+                )
+    shipped = _confined(reference, LABELS_FILE) if reference is not None else None
+    if shipped is not None and shipped != path:
+        for language, problems in _field_problems(document, _fields(shipped)).items():
+            found.setdefault(language, []).extend(problems)
+    return found
+
+
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+def _fields(path: Path) -> dict[str, set[str]]:
+    """Each label of a labels.yaml with the `{field}`s it uses, in either language."""
+    data = load_document(path.read_bytes(), f"{FOLDER}/{LABELS_FILE}").data
+    return {
+        key: {name for text in texts.values() for name in _FIELD.findall(str(text))}
+        for key, texts in data.items()
+        if isinstance(texts, dict)
+    }
+
+
+def _field_problems(
+    document: Document, known: dict[str, set[str]]
+) -> dict[str | None, list[Problem]]:
+    """Labels missing from the workspace's file (every offer needs them), and fields a
+    label uses that offergen never fills (the offers in that language)."""
+    found: dict[str | None, list[Problem]] = {}
+    missing = [key for key in known if key not in document.data]
+    if missing:
+        message = f"missing {', '.join(missing)}: the documents print these labels"
+        found[None] = [document.problem((), message)]
+    for key, texts in document.data.items():
+        if key not in known or not isinstance(texts, dict):
+            continue  # a label offergen does not print; a shape problem is said above
+        for locale, text in texts.items():
+            for name in _FIELD.findall(str(text)):
+                if name in known[key]:
+                    continue
+                filled = ", ".join(f"{{{field}}}" for field in sorted(known[key])) or "none"
+                message = (
+                    f"{{{name}}} is not a field of this label (offergen fills: {filled})"
+                    f"{did_you_mean(name, known[key])}"
+                )
+                found.setdefault(str(locale), []).append(
+                    document.problem((key, locale), message)
                 )
     return found
