@@ -9,6 +9,7 @@ models to check. Every failure becomes a `Problem` with path, line and column.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -44,8 +45,17 @@ def format_loc(loc: Loc) -> str:
     """Write a data path the way users read it: `items[2].qty`."""
     text = ""
     for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif not _PLAIN_KEY.fullmatch(part):  # a key the path would garble: ["a\r.b"]
+            text += f"[{json.dumps(part, ensure_ascii=False)}]"
+        else:
+            text += f".{part}" if text else part
     return text
+
+
+# Keys printed as they are in a path: no dots, brackets, spaces or invisible characters.
+_PLAIN_KEY = re.compile(r"[^\s.\[\]\"'\x00-\x1f\x7f-\x9f]+")
 
 
 @dataclass

@@ -119,7 +119,7 @@ def _broken_skus(workspace: Workspace) -> set[str]:
     """Skus listed in the catalog file whose entries did not survive validation."""
     data = workspace.sources[CATALOG_FILE].data
     items = data.get("items") if isinstance(data, dict) else None
-    listed = {item.get("sku") for item in items or [] if isinstance(item, dict)}
+    listed = [item.get("sku") for item in items or [] if isinstance(item, dict)]
     return {sku for sku in listed if isinstance(sku, str)} - {
         i.sku for i in workspace.catalog.items
     }
