@@ -47,15 +47,16 @@ def format_loc(loc: Loc) -> str:
     for part in loc:
         if isinstance(part, int):
             text += f"[{part}]"
-        elif not _PLAIN_KEY.fullmatch(part):  # a key the path would garble: ["a\r.b"]
+        elif not _PLAIN_KEY.fullmatch(part):  # a key the path would garble: ["a\rb"]
             text += f"[{json.dumps(part, ensure_ascii=False)}]"
         else:
             text += f".{part}" if text else part
     return text
 
 
-# Keys printed as they are in a path: no dots, brackets, spaces or invisible characters.
-_PLAIN_KEY = re.compile(r"[^\s.\[\]\"'\x00-\x1f\x7f-\x9f]+")
+# Keys printed as they are in a path (clause ids have dots: payment.balance): no
+# brackets, quotes, spaces or invisible characters.
+_PLAIN_KEY = re.compile(r"[^\s\[\]\"'\x00-\x1f\x7f-\x9f]+")
 
 
 @dataclass
