@@ -167,7 +167,5 @@ def _field_problems(
                     f"{{{name}}} is not a field of this label (offergen fills: {filled})"
                     f"{did_you_mean(name, known[key])}"
                 )
-                found.setdefault(str(locale), []).append(
-                    document.problem((key, locale), message)
-                )
+                found.setdefault(str(locale), []).append(document.problem((key, locale), message))
     return found
