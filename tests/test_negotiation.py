@@ -1,8 +1,9 @@
 """Negotiation records: each side's wording in the protocol of disagreements, the agreed
-wording in the contract, and the older `overrides:`."""
+wording in the contract, the older `overrides:`, and `offergen clauses`."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -303,3 +304,96 @@ def test_the_buyers_latest_round_is_their_wording() -> None:
     )
     row = protocol_row(point, OURS_DRAFT, "ru")
     assert (row.buyer, row.agreed) == (again, "")  # their answer waits for ours
+
+
+# --- offergen clauses --------------------------------------------------------------------------
+
+
+CLAUSES_TEXT = [
+    "clause  id               section           text" + " " * 44 + "negotiation",
+    "------  ---------------  ----------------  ----------------------------------------------"
+    + "  --------------------------",
+    "1.1     subject.goods    Предмет договора  Поставщик передаёт в собственность Покупателя…",
+    "2.1     payment.balance  Порядок расчётов  Покупатель оплачивает Товар в течение 10…"
+    + "       open: our counter-proposal",
+    "3.1     delivery.term    Поставка          Поставка производится после оплаты по п. 2.1.",
+]
+
+
+def test_clauses_lists_the_contract_as_this_offer_gets_it(workspace: Path) -> None:
+    _offer(workspace, COUNTER_PROPOSAL)
+    result = run("-C", workspace, "clauses", "a-1")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == CLAUSES_TEXT
+
+
+def test_clauses_as_json(workspace: Path) -> None:
+    _offer(workspace, AGREEMENT)
+    result = run("-C", workspace, "clauses", "a-1", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {
+        "offer": "a-1",
+        "contract": "7",
+        "clauses": [
+            {
+                "number": "1.1",
+                "id": "subject.goods",
+                "section": "Предмет договора",
+                "text": "Поставщик передаёт в собственность Покупателя Товар, указанный в "
+                "Спецификации.",
+                "state": None,
+                "rounds": 0,
+                "last_round_by": None,
+            },
+            {
+                "number": "2.1",
+                "id": "payment.balance",
+                "section": "Порядок расчётов",
+                "text": COUNTER,
+                "state": "agreed",
+                "rounds": 2,
+                "last_round_by": "seller",
+            },
+            {
+                "number": "3.1",
+                "id": "delivery.term",
+                "section": "Поставка",
+                "text": "Поставка производится после оплаты по п. 2.1.",
+                "state": None,
+                "rounds": 0,
+                "last_round_by": None,
+            },
+        ],
+    }
+
+
+def test_clauses_lists_a_negotiated_clause_the_contract_leaves_out(workspace: Path) -> None:
+    dropped = "  negotiation:\n    payment.prepayment:\n      rounds: [{by: client, text: Нет.}]\n"
+    _offer(workspace, dropped)
+    result = run("-C", workspace, "clauses", "a-1")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1].split() == [
+        "-",
+        "payment.prepayment",
+        "(left",
+        "out",
+        "of",
+        "this",
+        "contract)",
+        "open:",
+        "client's",
+        "proposal",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("offer", "message"),
+    [
+        ("a-2", "error: no offer 'a-2' in offers/; did you mean 'a-1'?\n"),
+        ("a-1", "error: a-1 has no contract (contract: in its offer file)\n"),
+    ],
+)
+def test_clauses_of_an_offer_without_a_contract(scratch: Path, offer: str, message: str) -> None:
+    result = run("-C", scratch, "clauses", offer)
+    assert result.exit_code == 1
+    assert result.stderr == message
