@@ -13,7 +13,7 @@ from offergen.build import resolve
 from offergen.clauses import ClauseError, ClauseLibrary, arrange
 from offergen.documents.contract import clause_context
 from offergen.errors import ValidationFailed
-from offergen.models import Override
+from offergen.models import Negotiation
 from offergen.render.templates import text_environment
 
 from .conftest import ROOT, copy_workspace, docx_text, example_workspace, load_strict, pdf_text, run
@@ -74,10 +74,10 @@ LIBRARY = _library(
 
 
 def _arranged(
-    library: ClauseLibrary = LIBRARY, overrides: dict[str, Override] | None = None, **terms: Any
+    library: ClauseLibrary = LIBRARY, points: dict[str, Negotiation] | None = None, **terms: Any
 ) -> list[tuple[str, str]]:
     context = {"lang": "ru", "currency": "RUB", "terms": {"prepay": 0, "extras": False, **terms}}
-    sections = arrange(library, text_environment(), context, "ru", overrides or {})
+    sections = arrange(library, text_environment(), context, "ru", points or {})
     return [(clause.number, clause.text) for s in sections for clause in s.clauses]
 
 
@@ -149,15 +149,19 @@ def test_clause_failures_name_the_clause(clause: dict[str, Any], message: str) -
     assert str(caught.value) == message
 
 
-def test_overrides_replace_the_wording_only_once_agreed() -> None:
+def test_a_negotiated_clause_takes_the_agreed_wording_only() -> None:
     library = _library(("a", [{"id": "a.one", "text": "Библиотека."}]))
-    for status, expected in (
-        ("agreed", "Согласовано."),
-        ("proposed", "Библиотека."),
-        ("rejected", "Библиотека."),
+    for record, expected in (
+        ({"state": "agreed", "agreed": "client"}, "Согласовано."),
+        ({"state": "agreed", "agreed": {"text": "Третья."}}, "Третья."),
+        ({}, "Библиотека."),  # open
+        ({"state": "rejected"}, "Библиотека."),
+        ({"state": "withdrawn"}, "Библиотека."),
     ):
-        override = Override.model_validate({"text": "Согласовано.", "status": status})
-        assert _arranged(library, {"a.one": override}) == [("1.1", expected)]
+        point = Negotiation.model_validate(
+            {"rounds": [{"by": "client", "text": "Согласовано."}], **record}
+        )
+        assert _arranged(library, {"a.one": point}) == [("1.1", expected)]
 
 
 # --- the example contracts ----------------------------------------------------------------
@@ -394,26 +398,52 @@ def _clause(text: str, number: str) -> str:
     return match.group(1)
 
 
-def test_override_states_in_the_contract(example_build: Path) -> None:
+def test_negotiation_states_in_the_contract(example_build: Path) -> None:
     text = _read(example_build / "acme-2026-005" / "contract.docx")
-    # agreed: the negotiated wording; proposed and rejected: the library's
+    # agreed: the agreed wording; open and rejected: the library's
     assert _clause(text, "3.5").startswith(
         "Покупатель оплачивает 100 % (сто процентов) стоимости Товара в течение 10 (десяти)"
     )
     assert _clause(text, "4.5").startswith(
         "Покупатель принимает Товар по количеству и качеству в течение 5 рабочих дней"
     )
-    assert "0,2 %" not in text and "0,1 % от стоимости не поставленного" in text
+    assert "0,1 % от стоимости не поставленного" in _clause(text, "6.3")
+    assert "0,2 %" not in text and "0,15 %" not in text  # the client's, our counter-proposal
 
 
 @pytest.mark.parametrize("document", ["disagreements.pdf", "disagreements.docx"])
 def test_protocol_of_disagreements(example_build: Path, document: str) -> None:
     text = _read(example_build / "acme-2026-005" / document)
-    assert "Протокол разногласий к договору поставки № 2026/015 от «03» декабря 2026 г." in text
+    assert text.startswith(
+        "Протокол согласования разногласий к договору поставки № 2026/015 от «03» декабря 2026 г."
+    )
     assert (
         "№ пункта договора Редакция Поставщика Редакция Покупателя Согласованная редакция"
     ) in text
     assert "Остальные условия договора остаются без изменений." in text
+    library = {
+        "3.5.": "Покупатель оплачивает Товар на условиях полной (100 %) предварительной оплаты "
+        "в течение 5 банковских дней с даты получения счёта Поставщика.",
+        "6.3.": "За нарушение срока поставки Товара, установленного п. 4.1 Договора, Покупатель "
+        "вправе потребовать от Поставщика уплаты неустойки (пени) в размере 0,1 % от стоимости "
+        "не поставленного в срок Товара за каждый день просрочки, но не более 10 % от "
+        "стоимости такого Товара.",
+    }
+    theirs = {
+        "3.5.": "Покупатель оплачивает 100 % (сто процентов) стоимости Товара в течение 10 "
+        "(десяти) банковских дней с даты получения счёта Поставщика.",
+        "6.3.": "За нарушение срока поставки Поставщик уплачивает Покупателю неустойку в размере "
+        "0,2 % от стоимости непоставленного в срок Товара за каждый день просрочки, но не более "
+        "15 % от его стоимости.",
+    }
+    ours = (
+        "За нарушение срока поставки Товара, установленного п. 4.1 Договора, Поставщик "
+        "уплачивает Покупателю неустойку в размере 0,15 % от стоимости непоставленного в срок "
+        "Товара за каждый день просрочки, но не более 10 % от его стоимости."
+    )
+    # agreed in the client's wording; open with our counter-proposal for the client to sign
+    for number, agreed in (("3.5.", theirs["3.5."]), ("6.3.", ours)):
+        assert f"{number} {library[number]} {theirs[number]} {agreed}" in text
     if document.endswith(".docx"):
         rows = [
             line.split("\t")
@@ -421,15 +451,11 @@ def test_protocol_of_disagreements(example_build: Path, document: str) -> None:
         ]
         table = {row[0]: row[1:] for row in rows if len(row) == 4 and row[0][:1].isdigit()}
         assert sorted(table) == ["3.5.", "4.5.", "6.3."]
-        seller, buyer, agreed = table["3.5."]  # agreed: the client's wording
-        assert buyer.startswith("Покупатель оплачивает 100 % (сто процентов)") and agreed == buyer
-        assert seller.startswith("Покупатель оплачивает Товар на условиях полной")
         seller, buyer, agreed = table["4.5."]  # rejected: the library's wording stands
         assert agreed == seller and buyer.startswith(
             "Покупатель принимает Товар по количеству и качеству в течение 15"
         )
-        seller, buyer, agreed = table["6.3."]  # proposed: nothing agreed yet
-        assert agreed == "" and "0,2 %" in buyer and f"0,1{NBSP}%" in seller
+        assert seller.startswith("Покупатель принимает Товар по количеству и качеству в течение 5")
 
 
 def test_specification_totals_equal_the_proposals(example_build: Path) -> None:
@@ -486,17 +512,21 @@ def test_unknown_contract_type_and_clause(scratch: Path, write: Write) -> None:
     ]
     write(
         "offers/a-1.yaml",
-        OFFER + "  overrides:\n    payment.deferal:\n      text: x\n"
-        "    payment.price: {status: agreed}\n",
+        OFFER + "  negotiation:\n    payment.deferal:\n      rounds: [{by: client, text: x}]\n"
+        "    payment.price: {state: agreed, agreed: client}\n",
     )
     assert _problems(scratch) == [
-        "offers/a-1.yaml:14:20: contract.overrides.payment.price.text: required field is missing",
+        "offers/a-1.yaml:14:20: contract.negotiation.payment.price.rounds: required field is "
+        "missing",
     ]
-    write("offers/a-1.yaml", OFFER + "  overrides:\n    payment.deferal:\n      text: x\n")
+    write(
+        "offers/a-1.yaml",
+        OFFER + "  negotiation:\n    payment.deferal:\n      rounds: [{by: client, text: x}]\n",
+    )
     problems = _problems(scratch)
     assert len(problems) == 1
     assert problems[0].startswith(
-        "offers/a-1.yaml:12:5: contract.overrides.payment.deferal: "
+        "offers/a-1.yaml:12:5: contract.negotiation.payment.deferal: "
         "unknown clause 'payment.deferal' (not in "
         "templates/clauses/supply.yaml)"
     )
@@ -532,8 +562,8 @@ def test_documents_need_what_they_print(scratch: Path, write: Write) -> None:
     )
     assert _problems(scratch) == [
         "offers/a-1.yaml:7:23: documents[1]: a contract needs the offer to have a contract",
-        "offers/a-1.yaml:7:33: documents[2]: a disagreements needs contract overrides to "
-        "disagree about",
+        "offers/a-1.yaml:7:33: documents[2]: a disagreements needs a negotiation record "
+        "(contract.negotiation) to disagree about",
     ]
 
 

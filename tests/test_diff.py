@@ -130,14 +130,14 @@ def test_a_redline_back_to_the_sent_version_has_no_watermark(repo: Repo, pages: 
 def test_console_lines_show_the_changed_words_in_context(repo: Repo) -> None:
     repo.edit(
         f"offers/{CONTRACT}.yaml",
-        "в течение 10 (десяти)\n        банковских дней",
-        "в течение 20 (двадцати)\n        календарных дней",
+        "в течение 10 (десяти)\n            банковских дней",
+        "в течение 20 (двадцати)\n            календарных дней",
     )
     result = run("-C", repo.root, "diff", CONTRACT)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[1:3] == [
-        "  contract.overrides.payment.prepayment.text: «…Товара в течение 10 (десяти) банковских"
-        " дней с даты…» → «…Товара в течение 20 (двадцати) календарных дней с даты…»",
+        "  contract.negotiation.payment.prepayment.rounds[0].text: «…Товара в течение 10 (десяти)"
+        " банковских дней с даты…» → «…Товара в течение 20 (двадцати) календарных дней с даты…»",
         "  clause 3.5 (payment.prepayment): «…Товара в течение 10 (десяти) банковских дней с"
         " даты…» → «…Товара в течение 20 (двадцати) календарных дней с даты…»",
     ]

@@ -75,23 +75,24 @@ acme-2026-001  КП-2026-0001  ООО «Акме & Партнёры» "Севе�
 no findings
 
 acme-2026-005  КП-2026-0005  ООО «Акме & Партнёры» "Северо-Запад"  approved
-offers/acme-2026-005.yaml:37:5: warning: contract.overrides.payment.prepayment: clause 3.5 \
-(payment.prepayment) deviates from the library: proposed by the client and agreed; the \
-contract prints this wording instead of the library's
-offers/acme-2026-005.yaml:43:5: warning: contract.overrides.liability.late_delivery: clause \
-6.3 (liability.late_delivery) deviates from the library: proposed by the client, not decided
-offers/acme-2026-005.yaml:50:5: note: contract.overrides.delivery.acceptance: clause 4.5 \
-(delivery.acceptance): the wording proposed by the client is rejected; the contract keeps the \
-library's and the disagreement goes into the protocol of disagreements
+offers/acme-2026-005.yaml:37:5: warning: contract.negotiation.payment.prepayment: clause 3.5 \
+(payment.prepayment) deviates from the library: agreed on 2026-12-03 in the client's wording; \
+the contract prints it instead of the library's
+offers/acme-2026-005.yaml:46:5: warning: contract.negotiation.liability.late_delivery: clause \
+6.3 (liability.late_delivery) is open: our counter-proposal of 2026-12-03 waits for the \
+client's answer (round 2); the contract keeps the library's until it is agreed
+offers/acme-2026-005.yaml:61:5: note: contract.negotiation.delivery.acceptance: clause 4.5 \
+(delivery.acceptance) is settled: the client's wording of 2026-12-03 is rejected; the contract \
+keeps the library's and the protocol of disagreements records both sides' wording
 
 kuznetsova-2026-002  КП-2026-0002  ИП Кузнецова Мария Олеговна  review
 clients/kuznetsova.yaml:12:23: warning: reliability.rating: the client is rated C (pays late \
 or disputes): finance should agree to the terms
 
 nordic-2026-003  CP-2026-0003  Nordic Pump Systems AB  draft
-offers/nordic-2026-003.yaml:38:5: warning: contract.overrides.force_majeure.notice: clause 7.2 \
-(force_majeure.notice) deviates from the library: proposed by the client and agreed; the \
-contract prints this wording instead of the library's
+offers/nordic-2026-003.yaml:38:5: warning: contract.negotiation.force_majeure.notice: clause \
+7.2 (force_majeure.notice) deviates from the library: agreed on 2026-12-09 in the client's \
+wording; the contract prints it instead of the library's
 
 tula-2026-004  КП-2026-0004  ООО «Тулаводсервис»  sent
 offers/tula-2026-004.yaml:18:3: note: terms.prepayment_percent: 687262.78 RUB due after \
@@ -129,46 +130,91 @@ def test_the_minimal_workspace_has_nothing_to_review(scratch: Path) -> None:
 # --- clauses that deviate from the library ---------------------------------------------------
 
 
-def test_overrides_in_each_state_carry_the_contracts_clause_numbers() -> None:
+def test_negotiated_clauses_in_each_state_carry_the_contracts_clause_numbers() -> None:
     assert _findings(example_workspace(), "acme-2026-005") == [
         line for line in EXAMPLE_REVIEW.splitlines() if "acme-2026-005.yaml" in line
     ]
     assert [line.split(": ")[1] for line in _findings(example_workspace(), "acme-2026-005")] == [
         "warning",  # agreed
-        "warning",  # proposed
+        "warning",  # open
         "note",  # rejected
     ]
 
 
-def test_an_override_of_a_clause_the_contract_leaves_out(example: Path) -> None:
+POINT = "    {clause}:\n      rounds:\n        - {{by: {by}, date: 2026-12-05, text: {text}}}\n"
+
+
+@pytest.mark.parametrize(
+    ("record", "finding"),
+    [
+        (
+            "",
+            "warning: contract.negotiation.warranty.term: clause 5.1 (warranty.term) is open: "
+            "the client's wording of 2026-12-05 waits for our answer (round 1); the contract "
+            "keeps the library's until it is agreed",
+        ),
+        (
+            "      state: withdrawn\n",
+            "note: contract.negotiation.warranty.term: clause 5.1 (warranty.term) is settled: "
+            "the client's wording of 2026-12-05 is withdrawn; the contract keeps the library's "
+            "and the protocol of disagreements records both sides' wording",
+        ),
+        (
+            "      state: agreed\n      agreed: {text: Гарантия — 36 месяцев.}\n",
+            "warning: contract.negotiation.warranty.term: clause 5.1 (warranty.term) deviates "
+            "from the library: agreed in a wording of its own; the contract prints it instead "
+            "of the library's",
+        ),
+    ],
+)
+def test_each_state_of_a_point(example: Path, record: str, finding: str) -> None:
+    point = POINT.format(clause="warranty.term", by="client", text="Гарантия — 36 месяцев.")
+    _append(example / "offers" / "acme-2026-005.yaml", point + record)
+    assert _findings(example, "acme-2026-005")[-1] == f"offers/acme-2026-005.yaml:69:5: {finding}"
+
+
+def test_a_point_on_a_clause_the_contract_leaves_out(example: Path) -> None:
     # Paid in full in advance, the contract has no clause on paying the balance.
-    _append(
-        example / "offers" / "acme-2026-005.yaml",
-        "    payment.balance:\n      text: Остаток — в течение 60 дней.\n      status: proposed\n",
-    )
+    point = POINT.format(clause="payment.balance", by="client", text="Остаток — в течение 60 дней.")
+    _append(example / "offers" / "acme-2026-005.yaml", point)
     assert _findings(example, "acme-2026-005")[-1] == (
-        "offers/acme-2026-005.yaml:56:5: warning: contract.overrides.payment.balance: clause "
+        "offers/acme-2026-005.yaml:69:5: warning: contract.negotiation.payment.balance: clause "
         "payment.balance is left out of this contract (its condition does not hold): the "
-        "override changes nothing and is not in the protocol of disagreements"
+        "negotiation changes nothing and is not in the protocol of disagreements"
     )
 
 
-def test_an_agreed_override_without_the_contracts_language_is_an_error(example: Path) -> None:
-    _append(
-        example / "offers" / "nordic-2026-003.yaml",
-        "    warranty.term:\n"
-        "      text: {ru: Гарантийный срок — 36 месяцев.}\n"
-        "      proposed_by: seller\n"
-        "      status: agreed\n",
-    )
+def test_an_agreed_wording_without_the_contracts_language_is_an_error(example: Path) -> None:
+    point = POINT.format(clause="warranty.term", by="seller", text="{ru: Гарантия — 36 месяцев.}")
+    _append(example / "offers" / "nordic-2026-003.yaml", point + "      state: agreed\n")
+    _append(example / "offers" / "nordic-2026-003.yaml", "      agreed: seller\n")
     result = run("-C", example, "review", "nordic-2026-003")
     assert result.exit_code == 1
     assert _findings(example, "nordic-2026-003")[-2:] == [
-        "offers/nordic-2026-003.yaml:45:5: warning: contract.overrides.warranty.term: clause 5.1 "
-        "(warranty.term) deviates from the library: proposed by the seller and agreed; the "
-        "contract prints this wording instead of the library's",
-        "offers/nordic-2026-003.yaml:46:13: contract.overrides.warranty.term.text: the agreed "
-        "wording has no 'en' text: the en contract would print the 'ru' one",
+        "offers/nordic-2026-003.yaml:48:5: warning: contract.negotiation.warranty.term: clause "
+        "5.1 (warranty.term) deviates from the library: agreed in the seller's wording; the "
+        "contract prints it instead of the library's",
+        "offers/nordic-2026-003.yaml:50:48: contract.negotiation.warranty.term.rounds[0].text: "
+        "the agreed wording has no 'en' text: the en contract would print the 'ru' one",
+    ]
+
+
+def test_the_older_overrides_are_reviewed_where_they_are_written(example: Path) -> None:
+    offer = example / "offers" / "nordic-2026-003.yaml"
+    text = offer.read_text(encoding="utf-8")
+    offer.write_text(
+        text[: text.index("  negotiation:")]
+        + "  overrides:\n    force_majeure.notice:\n      text: Ten days.\n      status: agreed\n",
+        encoding="utf-8",
+    )
+    assert _findings(example, "nordic-2026-003") == [
+        "offers/nordic-2026-003.yaml:37:3: warning: contract.overrides: the older form, still "
+        "read: rename it negotiation and write each override's `text: T, proposed_by: P` as "
+        "`rounds: [{by: P, date: YYYY-MM-DD, text: T}]` and its status as a state, here "
+        "force_majeure.notice: state: agreed, agreed: client",
+        "offers/nordic-2026-003.yaml:38:5: warning: contract.overrides.force_majeure.notice: "
+        "clause 7.2 (force_majeure.notice) deviates from the library: agreed in the client's "
+        "wording; the contract prints it instead of the library's",
     ]
 
 
@@ -622,11 +668,12 @@ def test_json_lists_every_finding_with_its_offer_and_location() -> None:
         "offer": "acme-2026-005",
         "severity": "warning",
         "path": "offers/acme-2026-005.yaml",
-        "line": 43,
+        "line": 46,
         "column": 5,
-        "field": "contract.overrides.liability.late_delivery",
-        "message": "clause 6.3 (liability.late_delivery) deviates from the library: proposed by "
-        "the client, not decided",
+        "field": "contract.negotiation.liability.late_delivery",
+        "message": "clause 6.3 (liability.late_delivery) is open: our counter-proposal of "
+        "2026-12-03 waits for the client's answer (round 2); the contract keeps the library's "
+        "until it is agreed",
     }
 
 

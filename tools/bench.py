@@ -99,8 +99,8 @@ def make_workspace(target: Path, offers: int, seed: int = 2026) -> None:
         if n % 2 == 0:
             text += (
                 f'contract:\n  type: supply\n  number: "B-{n:05d}"\n  city: Москва\n'
-                "  overrides:\n    delivery.acceptance:\n      text: Другая редакция.\n"
-                "      status: proposed\n"
+                "  negotiation:\n    delivery.acceptance:\n      rounds:\n"
+                "        - {by: client, date: 2026-12-01, text: Другая редакция.}\n"
             )
         (target / "offers" / f"bench-{n:05d}.yaml").write_text(text, encoding="utf-8")
 

@@ -447,6 +447,18 @@ def build_contract(target: Path) -> None:
     doc.save(str(target))
 
 
+def _protocol_table(doc: object, keys: list[str], widths: list[Length]) -> None:
+    table = doc.add_table(rows=4, cols=len(keys))  # type: ignore[attr-defined]
+    table.style = "Table Grid"
+    for index, key in enumerate(keys):
+        _cell_text(table.rows[0].cells[index], "{{ columns." + key + " }}", bold=True)
+        _cell_text(table.rows[2].cells[index], "{{ row." + key + " }}")
+    _cell_text(table.rows[1].cells[0], "{%tr for row in rows %}")
+    _cell_text(table.rows[3].cells[0], "{%tr endfor %}")
+    _fix_widths(table, widths)
+    _repeat_header(table)
+
+
 def build_disagreements(target: Path) -> None:
     doc = _new_document(letterhead=False, footer=CONTRACT_FOOTER)
     _paragraph(
@@ -459,16 +471,12 @@ def build_disagreements(target: Path) -> None:
     _cell_text(place.rows[0].cells[1], "{{ date }}", size=9.5, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _paragraph(doc, "", space_after=4)
     _paragraph(doc, "{{ intro }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-    keys = ["clause", "seller", "buyer", "agreed"]
-    table = doc.add_table(rows=4, cols=4)
-    table.style = "Table Grid"
-    for index, key in enumerate(keys):
-        _cell_text(table.rows[0].cells[index], "{{ columns." + key + " }}", bold=True)
-        _cell_text(table.rows[2].cells[index], "{{ row." + key + " }}")
-    _cell_text(table.rows[1].cells[0], "{%tr for row in rows %}")
-    _cell_text(table.rows[3].cells[0], "{%tr endfor %}")
-    _fix_widths(table, [Mm(18), Mm(52), Mm(52), Mm(52)])
-    _repeat_header(table)
+    # The client's protocol has no agreed column; our answer (settling) adds it.
+    _paragraph(doc, "{%p if settling %}", space_after=0)
+    _protocol_table(doc, ["clause", "seller", "buyer", "agreed"], [Mm(18), Mm(52), Mm(52), Mm(52)])
+    _paragraph(doc, "{%p else %}", space_after=0)
+    _protocol_table(doc, ["clause", "seller", "buyer"], [Mm(18), Mm(78), Mm(78)])
+    _paragraph(doc, "{%p endif %}", space_after=0)
     _paragraph(doc, "", space_after=4)
     _paragraph(doc, "{{ rest }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY, space_after=10)
     _parties(doc)

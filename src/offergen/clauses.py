@@ -21,7 +21,8 @@ from pydantic import Field, model_validator
 
 from .errors import OffergenError, Problem, RenderError, ValidationFailed
 from .load import Document, Loc, load_document
-from .models import Locale, Localized, Model, Override, Text, parse
+from .models import Locale, Localized, Model, Negotiation, Text, parse
+from .negotiation import contract_wording
 
 CLAUSES_DIR = "clauses"
 _SPACES = re.compile(r"[ \t\r\n]+")
@@ -102,7 +103,7 @@ class NumberedClause:
     number: str
     text: str
     library_text: str
-    override: Override | None
+    point: Negotiation | None  # the clause's negotiation record, if it has one
 
 
 @dataclass(frozen=True)
@@ -127,9 +128,10 @@ def arrange(
     env: SandboxedEnvironment,
     context: Mapping[str, Any],
     locale: Locale,
-    overrides: Mapping[str, Override],
+    points: Mapping[str, Negotiation],
 ) -> tuple[NumberedSection, ...]:
-    """Keep the clauses whose condition holds, number them, render their text."""
+    """Keep the clauses whose condition holds, number them, render their text (the
+    agreed wording of a negotiated clause, see negotiation.py)."""
     kept = [
         (section, [c for c in section.clauses if _holds(env, c, context)])
         for section in library.sections
@@ -147,11 +149,9 @@ def arrange(
         for clause in clauses:
             ref = _ref(numbers, known, clause.id)
             wording = _render(env, clause, locale, {**context, "ref": ref})
-            override = overrides.get(clause.id)
-            text = wording
-            if override is not None and override.status == "agreed":
-                text = override.text.get(locale) or override.text.ru or override.text.en or ""
-            rendered.append(NumberedClause(clause.id, numbers[clause.id], text, wording, override))
+            point = points.get(clause.id)
+            text = contract_wording(point, wording, locale)
+            rendered.append(NumberedClause(clause.id, numbers[clause.id], text, wording, point))
         title = section.title.get(locale) or section.title.ru or ""
         arranged.append(NumberedSection(str(s), title, tuple(rendered)))
     return tuple(arranged)

@@ -423,13 +423,8 @@ def history(ctx: click.Context, offer: str, as_json: bool) -> None:
     rows = history_rows(offer_history(repo, workspace, offer))
     dirty = changed_inputs(repo, workspace, offer)
     if as_json:
-        click.echo(
-            json.dumps(
-                {"offer": offer, "uncommitted": dirty, "commits": rows},
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        data = {"offer": offer, "uncommitted": dirty, "commits": rows}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     if dirty:
         click.echo(f"uncommitted changes: {', '.join(dirty)}")
@@ -437,6 +432,17 @@ def history(ctx: click.Context, offer: str, as_json: bool) -> None:
         click.echo(f"{offer}: never committed")
         return
     click.echo(history_table(rows))
+
+
+@cli.command()
+@click.argument("offer")
+@click.option("--json", "as_json", is_flag=True, help="Print the clauses as JSON.")
+@click.pass_context
+def clauses(ctx: click.Context, offer: str, as_json: bool) -> None:
+    """OFFER's contract, a line a clause: number, id, section, first words, negotiation."""
+    from .clause_index import clause_listing
+
+    click.echo(clause_listing(_load(ctx), offer, as_json=as_json))
 
 
 @cli.command("diff")

@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from .documents.contract import contract_sections
 from .documents.view import OfferView
 from .errors import Problem
 from .load import Document, Loc
-from .models import Override
+from .models import Contract, Negotiation
 from .rules import Subject
 from .workspace import (
     CATALOG_FILE,
@@ -104,54 +105,93 @@ def _raw_header(workspace: Workspace, offer_id: str) -> tuple[str, str, str]:
 # --- clauses that deviate from the library ----------------------------------------------
 
 
-def _overrides(subject: Subject) -> Iterator[Problem]:
+def _negotiation(subject: Subject) -> Iterator[Problem]:
+    """Each negotiated clause by its state, with the number the contract gives it."""
     contract = subject.offer.contract
-    if contract is None or not contract.overrides:
+    if contract is None or not contract.points:
         return
     workspace, offer_id = subject.workspace, subject.offer_id
     locale = workspace.settings(offer_id).locale
     view = OfferView.of(workspace, offer_id, workspace.templates.labels(locale))
     sections = contract_sections(view)
     numbers = {clause.id: clause.number for section in sections for clause in section.clauses}
-    for clause_id, override in contract.overrides.items():
-        loc: Loc = ("contract", "overrides", clause_id)
+    for loc, point in _records(contract):
+        clause_id = str(loc[-1])
         number = numbers.get(clause_id)
         if number is None:
             yield subject.offer_doc.problem(
                 loc,
                 f"clause {clause_id} is left out of this contract (its condition does not "
-                "hold): the override changes nothing and is not in the protocol of "
+                "hold): the negotiation changes nothing and is not in the protocol of "
                 "disagreements",
                 key=True,
                 severity="warning",
             )
             continue
-        yield _override_finding(subject.offer_doc, loc, f"clause {number} ({clause_id})", override)
-        if override.status == "agreed" and override.text.get(locale) is None:
+        severity, message = _point_finding(point)
+        yield subject.offer_doc.problem(
+            loc, f"clause {number} ({clause_id}) {message}", key=True, severity=severity
+        )
+        agreed = point.agreed_text()
+        if agreed is not None and agreed.get(locale) is None:
             other = "ru" if locale == "en" else "en"
             yield subject.offer_doc.problem(
-                (*loc, "text"),
+                _agreed_loc(loc, point),
                 f"the agreed wording has no {locale!r} text: the {locale} contract would "
                 f"print the {other!r} one",
             )
 
 
-def _override_finding(doc: Document, loc: Loc, clause: str, override: Override) -> Problem:
-    by = f"proposed by the {override.proposed_by}"
-    if override.status == "proposed":
-        message = f"{clause} deviates from the library: {by}, not decided"
-        return doc.problem(loc, message, key=True, severity="warning")
-    if override.status == "agreed":
-        message = (
-            f"{clause} deviates from the library: {by} and agreed; the contract prints "
-            "this wording instead of the library's"
+def _records(contract: Contract) -> Iterator[tuple[Loc, Negotiation]]:
+    """Each record where it is written: `negotiation:`, or the older `overrides:`."""
+    for clause_id, override in contract.overrides.items():
+        if clause_id not in contract.negotiation:  # check reports a clause in both
+            yield ("contract", "overrides", clause_id), override.as_negotiation()
+    for clause_id, point in contract.negotiation.items():
+        yield ("contract", "negotiation", clause_id), point
+
+
+def _agreed_loc(loc: Loc, point: Negotiation) -> Loc:
+    """Where the agreed wording is written: its own text, or the round it takes."""
+    if loc[1] == "overrides":
+        return (*loc, "text")
+    if point.agreed is not None and point.agreed.text is not None:
+        return (*loc, "agreed", "text")
+    wording = point.agreed.wording if point.agreed is not None else None
+    last = max(n for n, r in enumerate(point.rounds) if r.by == wording)
+    return (*loc, "rounds", last, "text")
+
+
+def _point_finding(point: Negotiation) -> tuple[str, str]:
+    """The severity and the words of a point's finding, after "clause 3.6 (id)"."""
+    last = point.rounds[-1]
+    kept = "the draft's wording" if point.draft is not None else "the library's"
+    if point.state == "open":
+        whose = "the client's wording" if last.by == "client" else "our counter-proposal"
+        waits = "our answer" if last.by == "client" else "the client's answer"
+        return "warning", (
+            f"is open: {whose}{_on(last.date)} waits for {waits} (round {len(point.rounds)}); "
+            f"the contract keeps {kept} until it is agreed"
         )
-        return doc.problem(loc, message, key=True, severity="warning")
-    message = (
-        f"{clause}: the wording {by} is rejected; the contract keeps the library's and the "
-        "disagreement goes into the protocol of disagreements"
+    if point.state == "agreed" and point.agreed is not None:
+        agreement = point.agreed
+        taken = (
+            f"the {agreement.wording}'s wording" if agreement.wording else "a wording of its own"
+        )
+        return "warning", (
+            f"deviates from the library: agreed{_on(agreement.date, 'on')} in {taken}; the "
+            "contract prints it instead of the library's"
+        )
+    by = "the client's wording" if last.by == "client" else "our wording"
+    done = "is rejected" if point.state == "rejected" else "is withdrawn"
+    return "note", (
+        f"is settled: {by}{_on(last.date)} {done}; the contract keeps {kept} and the "
+        "protocol of disagreements records both sides' wording"
     )
-    return doc.problem(loc, message, key=True, severity="note")
+
+
+def _on(day: date | None, word: str = "of") -> str:
+    return f" {word} {day}" if day is not None else ""
 
 
 # --- validity -----------------------------------------------------------------------------
@@ -237,7 +277,11 @@ def _excerpt(value: str, width: int = 60) -> str:
 
 
 # Legal's checklist; `check`'s rules (rules.py) have judged the offer already.
-RULES: tuple[Callable[[Subject], Iterator[Problem]], ...] = (_overrides, _validity, _placeholders)
+RULES: tuple[Callable[[Subject], Iterator[Problem]], ...] = (
+    _negotiation,
+    _validity,
+    _placeholders,
+)
 
 
 # --- reports --------------------------------------------------------------------------------

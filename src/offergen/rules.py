@@ -18,6 +18,7 @@ from .errors import Problem, ValidationFailed, did_you_mean
 from .formatting import MAX_AMOUNT_IN_WORDS
 from .load import Document, Loc
 from .models import Client, Locale, Offer
+from .negotiation import older_form, record_problems
 from .pricing import catalog_price
 from .workspace import (
     CATALOG_FILE,
@@ -150,8 +151,8 @@ def _documents(workspace: Workspace, doc: Document, offer: Offer) -> Iterator[Pr
         ("contract", offer.contract is None, "the offer to have a contract"),
         (
             "disagreements",
-            not (offer.contract and offer.contract.overrides),
-            "contract overrides to disagree about",
+            not (offer.contract and offer.contract.points),
+            "a negotiation record (contract.negotiation) to disagree about",
         ),
     ):
         if name in names and missing:
@@ -165,19 +166,12 @@ def _documents(workspace: Workspace, doc: Document, offer: Offer) -> Iterator[Pr
             ("contract",),
             f"{client_source(offer.client)} has no signatory, whom a contract names",
         )
+    yield from older_form(doc, contract)
     try:
         library = workspace.clause_library(contract.type).library
     except ValidationFailed:
         return  # the library's own problems block the offer already
-    known = library.ids()
-    for clause_id in contract.overrides:
-        if clause_id not in known:
-            yield doc.problem(
-                ("contract", "overrides", clause_id),
-                f"unknown clause {clause_id!r} (not in templates/clauses/{contract.type}.yaml)"
-                f"{did_you_mean(clause_id, known)}",
-                key=True,
-            )
+    yield from record_problems(doc, contract, library.ids())
 
 
 # --- the rules of a sound offer -------------------------------------------------------------

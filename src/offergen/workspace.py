@@ -257,7 +257,7 @@ def document_names(offer: Offer) -> tuple[str, ...]:
     names = ["proposal"]
     names += ["discount_scheme"] if offer.schemes else []
     names += ["contract"] if offer.contract else []
-    names += ["disagreements"] if offer.contract and offer.contract.overrides else []
+    names += ["disagreements"] if offer.contract and offer.contract.points else []
     return tuple(names)
 
 

@@ -47,7 +47,7 @@ def contract_sections(view: OfferView) -> tuple[NumberedSection, ...]:
     """The contract's clauses, numbered, in the offer's language (ClauseError if one fails)."""
     contract, library = contract_of(view.offer), view.clauses
     context = clause_context(view)
-    return arrange(library, clause_environment(), context, view.locale, contract.overrides)
+    return arrange(library, clause_environment(), context, view.locale, contract.points)
 
 
 def clause_context(view: OfferView) -> dict[str, Any]:

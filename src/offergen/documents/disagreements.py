@@ -1,20 +1,20 @@
-"""Turn a contract's negotiated overrides into the protocol of disagreements (протокол разногласий).
+"""Turn a contract's negotiation record into the protocol of disagreements.
 
-Each override is one row: the clause number as the contract prints it, the supplier's
-and the buyer's wording (the library's on the side that did not propose the change),
-and the agreed wording once the override is agreed (the override) or rejected (the
-library's), empty while it is still proposed.
+One row per negotiated clause, numbered as the contract prints it. Before our answer it
+is the client's протокол разногласий: the supplier's and the buyer's wording. After it, the
+протокол согласования разногласий adds the agreed wording. Each column prints what that
+side wrote (see negotiation.py), never the agreed text in the buyer's column.
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
-from ..models import Override
+from ..negotiation import answered, protocol_row
 from ..render import DocumentMeta
 from .contract import contract_day, contract_header, contract_of, contract_sections, parties
 from .parties import local
-from .text import Text
 from .view import OfferView
 
 
@@ -24,13 +24,16 @@ def disagreements_context(view: OfferView) -> tuple[dict[str, Any], DocumentMeta
     header = contract_header(view)
     seller_name = local(view.seller.name, view.seller.name_en, text.locale)
     kind = contract.type
-    clauses = [c for s in contract_sections(view) for c in s.clauses]
-    rows = [
-        _row(c.number, c.library_text, _override_text(c.override, text), c.override)
-        for c in clauses
-        if c.override is not None
+    negotiated = [
+        (c, c.point) for s in contract_sections(view) for c in s.clauses if c.point is not None
     ]
-    title = text("protocol_title")
+    settling = answered(point for _, point in negotiated)
+    rows = [
+        {"clause": f"{c.number}.", **asdict(protocol_row(point, c.library_text, text.locale))}
+        for c, point in negotiated
+    ]
+    protocol = "settlement" if settling else "protocol"
+    title = text(f"{protocol}_title")
     context: dict[str, Any] = {
         **header,
         "title": title,
@@ -41,7 +44,8 @@ def disagreements_context(view: OfferView) -> tuple[dict[str, Any], DocumentMeta
             number=contract.number,
             date=header["date"],
         ),
-        "intro": text("protocol_intro", seller=seller_name, buyer=client.name),
+        "intro": text(f"{protocol}_intro", seller=seller_name, buyer=client.name),
+        "settling": settling,
         "columns": {
             "clause": text("protocol_col_clause"),
             "seller": text(
@@ -61,17 +65,3 @@ def disagreements_context(view: OfferView) -> tuple[dict[str, Any], DocumentMeta
         "parties": parties(view),
     }
     return context, view.meta(f"{title} — {header['heading']}", contract_day(offer))
-
-
-def _override_text(override: Override | None, text: Text) -> str:
-    if override is None:
-        return ""
-    return text.local(override.text)
-
-
-def _row(number: str, library_text: str, proposed: str, override: Override) -> dict[str, str]:
-    seller, buyer = (
-        (library_text, proposed) if override.proposed_by == "client" else (proposed, library_text)
-    )
-    agreed = {"agreed": proposed, "rejected": library_text, "proposed": ""}[override.status]
-    return {"clause": f"{number}.", "seller": seller, "buyer": buyer, "agreed": agreed}

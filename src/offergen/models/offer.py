@@ -6,9 +6,10 @@ Also the status vocabulary: how far along an offer is, and what each status make
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Literal
+from itertools import pairwise
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from .fields import (
     Count,
@@ -107,24 +108,145 @@ DocumentName = Literal["proposal", "discount_scheme", "contract", "disagreements
 ContractType = Literal["supply", "services"]
 
 
-class Override(Model):
-    """Negotiated wording of one clause of the contract."""
+Party = Literal["client", "seller"]
+PointState = Literal["open", "agreed", "withdrawn", "rejected"]
 
+
+class Round(Model):
+    """One side's wording of a clause, proposed on `date`: the client's protocol of
+    disagreements, our answer to it, and so on, in the order they went."""
+
+    by: Party
+    date: Day | None = None  # the older `overrides:` form had no dates
     text: Localized
-    proposed_by: Literal["client", "seller"] = "client"
-    status: Literal["proposed", "agreed", "rejected"] = "proposed"
     note: Text | None = None
 
 
+class Agreement(Model):
+    """The wording both sides agreed on: a text of its own, or one side's latest round
+    word for word (`wording: client`); a plain `client` or `seller` says the latter."""
+
+    date: Day | None = None
+    text: Localized | None = None
+    wording: Party | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _party_alone(cls, value: Any) -> Any:
+        return {"wording": value} if value in ("client", "seller") else value
+
+    @model_validator(mode="after")
+    def _one_wording(self) -> Agreement:
+        if (self.text is None) == (self.wording is None):
+            raise ValueError(
+                "give the agreed wording as text: … or as wording: client or seller "
+                "(that side's latest round), one of the two"
+            )
+        return self
+
+
+class Negotiation(Model):
+    """Every side's wording of one clause of the contract: the draft's (`draft`, else the
+    clause library's), each round of proposals, the state, and the agreed wording."""
+
+    draft: Localized | None = None  # the wording we sent, where it is not the library's
+    rounds: list[Round] = Field(min_length=1)
+    agreed: Agreement | None = None
+    state: PointState = Field(default="open", validate_default=True)
+    note: Text | None = None
+
+    @field_validator("rounds")
+    @classmethod
+    def _in_order(cls, rounds: list[Round]) -> list[Round]:
+        dated = [(n, r.date) for n, r in enumerate(rounds, start=1) if r.date is not None]
+        for (n, before), (m, after) in pairwise(dated):
+            if after < before:
+                raise ValueError(
+                    f"round {m} ({after}) is dated before round {n} ({before}): list the "
+                    "rounds in the order they went"
+                )
+        return rounds
+
+    @field_validator("agreed")
+    @classmethod
+    def _a_round_to_take(cls, agreed: Agreement | None, info: ValidationInfo) -> Agreement | None:
+        rounds, wording = info.data.get("rounds"), agreed.wording if agreed else None
+        if wording is not None and rounds is not None and all(r.by != wording for r in rounds):
+            raise ValueError(
+                f"takes the {wording}'s latest round, but no round is by the {wording}"
+            )
+        return agreed
+
+    @field_validator("state")
+    @classmethod
+    def _agreed_with_wording(cls, state: PointState, info: ValidationInfo) -> PointState:
+        # `agreed` is validated before `state`: a broken one is reported on its own.
+        if "agreed" not in info.data:
+            return state
+        agreed = info.data["agreed"]
+        if state == "agreed" and agreed is None:
+            raise ValueError(
+                "agreed needs the agreed wording: add agreed: {date: …, text: …}, or "
+                "agreed: {date: …, wording: client} to take that side's latest round"
+            )
+        if state != "agreed" and agreed is not None:
+            raise ValueError(
+                f"is {state}, but agreed is given: write state: agreed, or leave agreed out"
+            )
+        return state
+
+    def latest(self, party: Party) -> Round | None:
+        """The party's last round: its own words as they stand."""
+        return next((r for r in reversed(self.rounds) if r.by == party), None)
+
+    def agreed_text(self) -> Localized | None:
+        """The agreed wording, once agreed: its own text or the named side's last round."""
+        if self.agreed is None:
+            return None
+        if self.agreed.text is not None:
+            return self.agreed.text
+        chosen = self.latest(self.agreed.wording or "client")
+        return chosen.text if chosen is not None else None
+
+
+class Override(Model):
+    """The older form of a negotiated clause (`contract.overrides`), still read: one
+    text, who proposed it and whether it was agreed. See `as_negotiation`."""
+
+    text: Localized
+    proposed_by: Party = "client"
+    status: Literal["proposed", "agreed", "rejected"] = "proposed"
+    note: Text | None = None
+
+    def as_negotiation(self) -> Negotiation:
+        """Proposed: an open round by its proposer; agreed: agreed in that wording;
+        rejected: rejected. The older form had no dates, so neither has the record."""
+        state: PointState = "open" if self.status == "proposed" else self.status
+        return Negotiation(
+            rounds=[Round(by=self.proposed_by, text=self.text)],
+            state=state,
+            agreed=Agreement(wording=self.proposed_by) if state == "agreed" else None,
+            note=self.note,
+        )
+
+
 class Contract(Model):
-    """The contract an offer leads to: its number, place, date and negotiated wording."""
+    """The contract an offer leads to: its number, place, date and the negotiation of its
+    clauses (`negotiation`, or the older `overrides`)."""
 
     type: ContractType
     number: Text
     city: Text
     city_en: Text | None = None
     date: Day | None = None
+    negotiation: dict[Text, Negotiation] = {}
     overrides: dict[Text, Override] = {}
+
+    @property
+    def points(self) -> dict[str, Negotiation]:
+        """Every negotiated clause by id, the older `overrides` read as records."""
+        older = {key: override.as_negotiation() for key, override in self.overrides.items()}
+        return {**older, **self.negotiation}
 
 
 class Offer(Model):
