@@ -9,12 +9,8 @@ rendering fails keeps every earlier file; the others are built regardless.
 from __future__ import annotations
 
 import json
-import multiprocessing
-import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,6 +21,7 @@ from .documents import FORMATS, KINDS, documents_for
 from .documents.view import OfferView
 from .errors import OffergenError, Problem
 from .inputs import InputHasher, renderer_versions, sha256
+from .pool import in_workers
 from .render import Templates, render_docx, render_pdf
 from .workspace import Workspace
 from .write import locked, output_path, write_atomic
@@ -327,23 +324,12 @@ def _render_all(job: _Job, plans: dict[str, _Plan], jobs: int) -> Iterator[Rende
         for task in tasks:
             yield from _render_group(workspace, revisions, templates, task)
         return
-    # fork keeps the parent's loaded workspace; each worker then loads fonts, the parsed
-    # stylesheet and the templates once and renders many documents with them.
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ProcessPoolExecutor(
-        max_workers=min(jobs, len(tasks)),
-        mp_context=context,
-        initializer=_init_worker,
-        initargs=(workspace, revisions),
-    ) as pool:
-        pending: set[Future[list[Rendered]]] = {
-            pool.submit(_render_in_worker, task) for task in tasks
-        }
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                yield from future.result()
+    # Each worker loads fonts, the parsed stylesheet and the templates once and renders
+    # many documents with them.
+    for rendered in in_workers(
+        _render_in_worker, tasks, jobs, _init_worker, (workspace, revisions)
+    ):
+        yield from rendered
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -424,72 +410,3 @@ def _remove_vanished(target: Path, offers: set[str]) -> list[str]:
             folder.rmdir()
         removed.append(folder.name)
     return removed
-
-
-# --- past versions ------------------------------------------------------------------------
-
-
-@dataclass
-class RevisionBuild:
-    """What `build_revision` made: the build's report and each offer's folder."""
-
-    report: BuildReport
-    commit: str
-    folders: dict[str, Path]
-
-
-def build_revision(
-    root: Path,
-    rev: str,
-    offer_ids: Sequence[str] | None = None,
-    formats: Sequence[str] = FORMATS,
-    out_dir: Path | None = None,
-    *,
-    jobs: int = 1,
-    lock_timeout: float = 600.0,
-    on_offer: OnOffer | None = None,
-) -> RevisionBuild:
-    """Build offers as the workspace stood at commit `rev`, read from git, not from the
-    working tree, into out/<offer-id>@<short-hash>/: the same bytes a checkout of `rev`
-    would build."""
-    from .history import SHORT, Repo, no_repository
-    from .past import load_at
-
-    repo = Repo.find(root)
-    if repo is None:
-        raise no_repository(root)
-    repo.require_history()
-    sha = repo.resolve(rev)
-    target = (out_dir or root / OUT_DIR).resolve()
-    target.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".offergen-rev-", dir=target) as scratch:
-        workspace, versions = load_at(repo, sha, Path(scratch) / "workspace", offer_ids or ())
-        staged = Path(scratch) / OUT_DIR
-        report = build(
-            workspace,
-            offer_ids,
-            formats,
-            staged,
-            jobs=jobs,
-            force=True,
-            on_offer=on_offer,
-            revisions=versions,
-        )
-        folders = {}
-        with locked(target, lock_timeout):
-            for result in report.results:
-                if result.error is None:
-                    folder = target / f"{result.offer_id}@{sha[:SHORT]}"
-                    _replace_folder(staged / result.offer_id, folder)
-                    folders[result.offer_id] = folder
-    return RevisionBuild(report, sha, folders)
-
-
-def _replace_folder(source: Path, folder: Path) -> None:
-    """Put `source` where `folder` is, so that no reader sees half of either."""
-    old = folder.with_name(f".{folder.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if folder.exists():
-        folder.rename(old)
-    source.rename(folder)
-    shutil.rmtree(old, ignore_errors=True)

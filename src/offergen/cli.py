@@ -230,9 +230,9 @@ def build(
 ) -> None:
     """Build the documents of OFFERS (every offer by default) into out/<offer-id>/."""
     from .build import build as run_build
-    from .build import build_revision
     from .documents import FORMATS
     from .past import stamps
+    from .revision_build import build_revision
 
     progress = _Progress(sys.stderr.isatty())
     options: dict[str, Any] = {
