@@ -9,6 +9,7 @@ rendering fails keeps every earlier file; the others are built regardless.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import nullcontext
@@ -24,7 +25,16 @@ from .inputs import InputHasher, renderer_versions, sha256
 from .pool import in_workers
 from .render import Templates, render_docx, render_pdf
 from .workspace import Workspace
-from .write import locked, output_path, write_atomic
+from .write import (
+    OutputProblem,
+    cannot_write,
+    locked,
+    make_output_root,
+    output_folder,
+    output_path,
+    write_atomic,
+    write_files,
+)
 
 if TYPE_CHECKING:
     from .history import Revision
@@ -149,7 +159,7 @@ def build(
     sound = [offer_id for offer_id in ids if offer_id not in problems]
     target = (out_dir or workspace.root / OUT_DIR).resolve()
     if sound:
-        target.mkdir(parents=True, exist_ok=True)
+        make_output_root(target)
     with locked(target, lock_timeout) if sound else nullcontext():
         hasher = InputHasher(workspace, revisions)
         plans = {oid: _plan(workspace, hasher, target, oid, formats, force) for oid in sound}
@@ -181,6 +191,7 @@ class _Plan:
     manifest: dict[str, Any]  # the previous manifest ({} when none)
     documents: set[str]  # every document the offer gets now (any format)
     blocked: dict[str, Problem] = field(default_factory=dict)  # stem: a broken layout's
+    error: str | None = None  # what in out/ keeps the offer from being written
 
 
 def _plan(
@@ -203,24 +214,36 @@ def _plan(
         for kind in kinds
         for fmt in formats
     ]
-    manifest = _read_manifest(target / offer_id)
-    recorded = manifest.get("documents", {})
+    stems = {kind.file_stem for kind in kinds}
+    try:
+        folder = output_folder(target, offer_id)
+    except OutputProblem as problem:  # nothing of the offer is read through it, or written
+        return _Plan(units, [], {}, stems, error=str(problem))
+    manifest = _read_manifest(folder)
     broken = workspace.blocked_documents(offer_id)
     stale = [
         u
         for u in units
-        if u.document not in broken and (force or not _fresh(target / offer_id, u, recorded))
+        if u.document not in broken
+        and (force or not _fresh(folder, u, manifest.get("documents", {})))
     ]
     blocked = {KINDS[name].file_stem: problems[0] for name, problems in broken.items()}
-    return _Plan(units, stale, manifest, {k.file_stem for k in kinds}, blocked)
+    try:
+        output_folder(target, offer_id, [u.filename for u in stale] + [MANIFEST])
+    except OutputProblem as problem:  # found before anything is rendered for it
+        return _Plan(units, [], manifest, stems, blocked, str(problem))
+    return _Plan(units, stale, manifest, stems, blocked)
 
 
 def _fresh(folder: Path, unit: Unit, recorded: dict[str, Any]) -> bool:
     entry = recorded.get(unit.filename)
     if not isinstance(entry, dict) or entry.get("inputs") != unit.inputs:
         return False
+    path = folder / unit.filename
+    if path.is_symlink():  # never read, and refused when written
+        return False
     try:
-        data = (folder / unit.filename).read_bytes()
+        data = path.read_bytes()
     except OSError:
         return False
     # Read and hashed every time: a file edited in place keeps its size and may keep its
@@ -229,11 +252,24 @@ def _fresh(folder: Path, unit: Unit, recorded: dict[str, Any]) -> bool:
 
 
 def _read_manifest(folder: Path) -> dict[str, Any]:
+    """The manifest of an earlier build, `{}` when there is none. Whatever shape it has,
+    its `documents` are a mapping of file names to mappings: a damaged manifest
+    (`"documents": null`, a list, a name that is no file name) only makes its offer's
+    documents be built again."""
+    path = folder / MANIFEST
     try:
-        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(path.read_text(encoding="utf-8")) if not path.is_symlink() else {}
+    except (OSError, ValueError, RecursionError):
         return {}
-    return data if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    documents = data.get("documents")
+    data["documents"] = {
+        name: entry
+        for name, entry in (documents.items() if isinstance(documents, dict) else ())
+        if re.fullmatch(r"[a-z0-9._-]+", name) and isinstance(entry, dict)
+    }
+    return data
 
 
 # --- rendering ----------------------------------------------------------------------------
@@ -289,10 +325,16 @@ def _run(
 
     def finish(offer_id: str) -> None:
         plan = plans[offer_id]
-        if offer_id in errors:
-            result = OfferResult(offer_id, error=errors[offer_id], stale=bool(plan.manifest))
-        else:
-            result = _write_offer(job, target, offer_id, plan, rendered.pop(offer_id))
+        error = errors.get(offer_id, plan.error)
+        if error is None:
+            try:
+                result = _write_offer(job, target, offer_id, plan, rendered.pop(offer_id))
+            except OffergenError as problem:
+                error = str(problem)
+            except OSError as failed:
+                error = str(cannot_write(failed, target))
+        if error is not None:
+            result = OfferResult(offer_id, error=error, stale=bool(plan.manifest))
         results[offer_id] = result
         if on_offer is not None:
             on_offer(result, len(results), len(plans))
@@ -341,15 +383,14 @@ def _write_offer(
     result = OfferResult(offer_id, blocked=plan.blocked)
     folder = target / offer_id
     paths = {name: output_path(target, offer_id, name) for name in files}
-    for name, data in sorted(files.items()):
-        write_atomic(paths[name], data)
-        result.written.append(paths[name])
+    write_files({paths[name]: data for name, data in sorted(files.items())})
+    result.written = [paths[name] for name in sorted(files)]
     result.skipped = sorted(
         u.filename
         for u in plan.units
         if u.filename not in files and u.filename.rsplit(".", 1)[0] not in plan.blocked
     )
-    previous = plan.manifest.get("documents", {})
+    previous = plan.manifest.get("documents", {})  # a mapping (see _read_manifest)
     documents = {
         name: entry
         for name, entry in previous.items()
@@ -397,7 +438,7 @@ def _manifest(job: _Job, offer_id: str, documents: dict[str, Any]) -> dict[str, 
 def _remove_vanished(target: Path, offers: set[str]) -> list[str]:
     """Outputs of offers that no longer exist (only folders with our manifest)."""
     removed = []
-    for folder in sorted(p for p in target.iterdir() if p.is_dir()):
+    for folder in sorted(p for p in target.iterdir() if p.is_dir() and not p.is_symlink()):
         manifest = _read_manifest(folder)
         if not manifest or folder.name in offers or manifest.get("offer") != folder.name:
             continue

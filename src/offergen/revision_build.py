@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .build import OUT_DIR, BuildReport, OnOffer, build
 from .documents import FORMATS
-from .write import locked
+from .write import locked, make_output_root
 
 
 @dataclass
@@ -46,7 +46,7 @@ def build_revision(
     repo.require_history()
     sha = repo.resolve(rev)
     target = (out_dir or root / OUT_DIR).resolve()
-    target.mkdir(parents=True, exist_ok=True)
+    make_output_root(target)
     with tempfile.TemporaryDirectory(prefix=".offergen-rev-", dir=target) as scratch:
         workspace, versions = load_at(repo, sha, Path(scratch) / "workspace", offer_ids or ())
         staged = Path(scratch) / OUT_DIR
