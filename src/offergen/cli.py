@@ -359,6 +359,7 @@ def verify(ctx: click.Context, offers: tuple[str, ...], out_dir: Path | None) ->
     checked = sum(1 for verdict in verdicts if verdict.stem)
     count = Counter(verdict.state for verdict in verdicts)
     line = f"{checked} pairs checked, {count['DIFFERENT']} differ"
+    line += f", {count['UNREADABLE']} unreadable" if count["UNREADABLE"] else ""
     for state, what in (("MISSING", "not built"), ("INVALID", "blocked")):
         if count[state]:
             line += f", {counted(count[state], 'offer')} {what}"
