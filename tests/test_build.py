@@ -6,6 +6,7 @@ import fcntl
 import hashlib
 import io
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -162,12 +163,12 @@ def test_a_second_build_on_the_same_out_is_refused(built: Path) -> None:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         lock.seek(0)
         lock.truncate()
-        lock.write("4242")
+        lock.write(f"{os.getpid()}")  # a running process: this one
         lock.flush()
         result = run("-C", built, "build", "--lock-timeout", "0")
     assert result.exit_code == 1
     assert result.stderr.endswith(
-        f"error: another offergen build (pid 4242) is writing to "
+        f"error: another offergen build (pid {os.getpid()}) is writing to "
         f"{(built / 'out').resolve()}; wait for it to finish and run "
         "again\n"
     )

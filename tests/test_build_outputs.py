@@ -174,3 +174,27 @@ def test_an_output_folder_that_is_a_file_is_one_clear_error(two: Path) -> None:
     assert err == [
         f"error: {(two / 'out').resolve()} is a file, not a folder: move it away and build again"
     ]
+
+
+def test_temporary_files_of_a_killed_build_are_removed_and_nothing_else(two: Path) -> None:
+    assert _build(two)[0] == 0
+    folder = two / "out" / "a-1"
+    (folder / ".proposal.docx.k3x_9qa1.tmp").write_bytes(b"half a docx")
+    (folder / ".manifest.json.abcdefgh.tmp").write_bytes(b"{")
+    kept = [
+        folder / "notes.tmp",
+        folder / ".notes.tmp",
+        two / "out" / ".proposal.docx.k3x_9qa1.tmp",
+    ]
+    for path in kept:
+        path.write_text("mine", encoding="utf-8")
+    code, out, _ = _build(two)
+    assert code == 0
+    assert out[-1].startswith("0 documents built, 2 up to date, 0 offers failed")
+    assert sorted(path.name for path in folder.iterdir()) == [
+        ".notes.tmp",
+        "manifest.json",
+        "notes.tmp",
+        "proposal.docx",
+    ]
+    assert all(path.read_text(encoding="utf-8") == "mine" for path in kept)

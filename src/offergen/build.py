@@ -22,16 +22,17 @@ from .documents import FORMATS, KINDS, documents_for
 from .documents.view import OfferView
 from .errors import OffergenError, Problem
 from .inputs import InputHasher, renderer_versions, sha256
+from .lock import Lock, locked
 from .pool import in_workers
 from .render import Templates, render_docx, render_pdf
 from .workspace import Workspace
 from .write import (
     OutputProblem,
     cannot_write,
-    locked,
     make_output_root,
     output_folder,
     output_path,
+    remove_leftovers,
     write_atomic,
     write_files,
 )
@@ -83,6 +84,7 @@ class BuildReport:
     seconds: float = 0.0
     blocked: list[BlockedOffer] = field(default_factory=list)
     others_blocked: int = 0  # blocked offers that were not asked for
+    notes: list[str] = field(default_factory=list)  # e.g. a lock taken over from a dead build
 
     @property
     def failed(self) -> list[OfferResult]:
@@ -160,7 +162,9 @@ def build(
     target = (out_dir or workspace.root / OUT_DIR).resolve()
     if sound:
         make_output_root(target)
-    with locked(target, lock_timeout) if sound else nullcontext():
+    with locked(target, lock_timeout) if sound else nullcontext(Lock()) as lock:
+        if sound:  # the lock is held: no other build is writing
+            remove_leftovers(target)  # of a build killed while it wrote
         hasher = InputHasher(workspace, revisions)
         plans = {oid: _plan(workspace, hasher, target, oid, formats, force) for oid in sound}
         results = _run(_Job(workspace, revisions, hasher), target, plans, jobs, on_offer)
@@ -178,6 +182,7 @@ def build(
         time.perf_counter() - started,
         blocked,
         len(set(problems) - set(ids)),
+        lock.notes,
     )
 
 
@@ -369,9 +374,14 @@ def _render_all(job: _Job, plans: dict[str, _Plan], jobs: int) -> Iterator[Rende
     # Each worker loads fonts, the parsed stylesheet and the templates once and renders
     # many documents with them.
     for rendered in in_workers(
-        _render_in_worker, tasks, jobs, _init_worker, (workspace, revisions)
+        _render_in_worker, tasks, jobs, _init_worker, (workspace, revisions), _lost
     ):
         yield from rendered
+
+
+def _lost(units: list[Unit], error: BaseException) -> list[Rendered]:
+    reason = f"a render worker ended before it finished ({error}); build again"
+    return [(unit, None, reason) for unit in units]
 
 
 # --- writing ------------------------------------------------------------------------------

@@ -276,6 +276,8 @@ def build(
 
 
 def _build_summary(report: BuildReport) -> None:
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
     for result in report.failed:
         kept = "its earlier documents are kept, now stale" if result.stale else "nothing written"
         click.echo(f"FAILED {result.offer_id}: {result.error} ({kept})", err=True)

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from .build import OUT_DIR, BuildReport, OnOffer, build
 from .documents import FORMATS
-from .write import locked, make_output_root
+from .lock import locked
+from .write import make_output_root
 
 
 @dataclass
@@ -61,7 +62,8 @@ def build_revision(
             revisions=versions,
         )
         folders = {}
-        with locked(target, lock_timeout):
+        with locked(target, lock_timeout) as lock:
+            report.notes += lock.notes
             for result in report.results:
                 if result.error is None:
                     folder = target / f"{result.offer_id}@{sha[:SHORT]}"

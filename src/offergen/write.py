@@ -1,5 +1,5 @@
-"""Turn rendered bytes into files under out/: safe paths, atomic writes, nothing partial,
-one build at a time."""
+"""Turn rendered bytes into files under out/: safe paths, atomic writes, nothing partial
+(lock.py keeps it to one build at a time)."""
 
 from __future__ import annotations
 
@@ -7,24 +7,18 @@ import errno
 import os
 import re
 import tempfile
-import time
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from pathlib import Path
 
 from .errors import OffergenError
 from .models import ID_PATTERN
 
-LOCK_FILE = ".offergen.lock"
 TEMPORARY = ".tmp"  # the suffix of a file being written: `.<name>.<random>.tmp`
 
 
 class UnsafeOutput(OffergenError):
     """An output path would leave the output folder."""
-
-
-class BuildLocked(OffergenError):
-    """Another build holds the output folder."""
 
 
 def output_path(out_dir: Path, offer_id: str, filename: str) -> Path:
@@ -139,31 +133,19 @@ def _stage(path: Path, data: bytes) -> str:
     return temporary
 
 
-@contextmanager
-def locked(target: Path, timeout: float) -> Iterator[None]:
-    import fcntl
+_LEFTOVER = re.compile(rf"\.[a-z0-9._-]+\.[a-z0-9_]{{8}}{re.escape(TEMPORARY)}")  # see _stage
 
-    path = target / LOCK_FILE
-    with open(path, "a+", encoding="utf-8") as handle:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    handle.seek(0)
-                    holder = handle.read().strip() or "?"
-                    raise BuildLocked(
-                        f"another offergen build (pid {holder}) is writing to {target}; "
-                        "wait for it to finish and run again"
-                    ) from None
-                time.sleep(0.1)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+
+def remove_leftovers(out_dir: Path) -> list[Path]:
+    """Remove the temporary files a killed build left in the offer folders of `out_dir`;
+    only while holding its lock, when no other build is writing there."""
+    removed = []
+    for folder in out_dir.iterdir():
+        if folder.name.startswith(".") or folder.is_symlink() or not folder.is_dir():
+            continue
+        with suppress(OSError):  # a folder it cannot clean is the offer's own problem
+            for path in folder.iterdir():
+                if _LEFTOVER.fullmatch(path.name) and path.is_file() and not path.is_symlink():
+                    path.unlink(missing_ok=True)
+                    removed.append(path)
+    return removed
