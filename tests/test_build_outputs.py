@@ -73,6 +73,19 @@ def test_an_offer_folder_linked_elsewhere_fails_that_offer_and_is_not_touched(
     assert _snapshot(elsewhere) == before
 
 
+def test_a_linked_folder_of_a_blocked_offer_is_not_read(two: Path, tmp_path: Path) -> None:
+    assert _build(two)[0] == 0
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(two / "out" / "a-1", elsewhere)
+    (two / "out" / "a-1").symlink_to(elsewhere, target_is_directory=True)
+    offer = two / "offers" / "a-1.yaml"
+    offer.write_text(offer.read_text("utf-8").replace("qty: 2", "qty: 0"), "utf-8")
+    code, _, err = _build(two)
+    assert code == 1
+    assert err[0].startswith("BLOCKED a-1: offers/a-1.yaml:")
+    assert err[0].endswith("(nothing built)")  # what lies behind the link is not ours
+
+
 def test_a_linked_folder_of_a_vanished_offer_is_not_emptied(two: Path, tmp_path: Path) -> None:
     assert _build(two)[0] == 0
     elsewhere = tmp_path / "elsewhere"

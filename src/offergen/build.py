@@ -262,8 +262,10 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
     (`"documents": null`, a list, a name that is no file name) only makes its offer's
     documents be built again."""
     path = folder / MANIFEST
+    if folder.is_symlink() or path.is_symlink():  # nothing is read through a link
+        return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8")) if not path.is_symlink() else {}
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, RecursionError):
         return {}
     if not isinstance(data, dict):
