@@ -143,7 +143,11 @@ class Templates:
 
     def outline(self, word: str) -> Outline:
         """`word` as the shapes of its letters in the watermark font, to draw, not print."""
-        return outline(self.path(WATERMARK_FONT), word)
+        return outline(self._watermark_font, word)
+
+    @cached_property
+    def _watermark_font(self) -> bytes:
+        return self.read(WATERMARK_FONT)
 
     @cached_property
     def _labels(self) -> dict[str, dict[str, str]]:
