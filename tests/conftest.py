@@ -91,6 +91,16 @@ def docx_xml(path: Path, member: str = "word/document.xml") -> str:
         return archive.read(member).decode("utf-8")
 
 
+def give_a_contract(workspace: Path, offer_id: str = "a-1") -> None:
+    """Give an offer of the minimal workspace a supply contract (and its client the
+    signatory a contract names)."""
+    offer, client = workspace / "offers" / f"{offer_id}.yaml", workspace / "clients" / "acme.yaml"
+    contract = 'contract:\n  type: supply\n  number: "2026/1"\n  city: Москва\n  date: 2026-11-28\n'
+    offer.write_text(offer.read_text("utf-8") + contract, "utf-8")
+    signatory = "signatory: {name: Смирнов Алексей Викторович, position: Директор, basis: Устава}"
+    client.write_text(client.read_text("utf-8") + signatory + "\n", "utf-8")
+
+
 @pytest.fixture
 def scratch(tmp_path: Path) -> Path:
     """A copy of the minimal valid workspace to break or extend in a test."""

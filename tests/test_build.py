@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import io
 import json
+import os
+import zipfile
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, copy_workspace, run
+from offergen.build import build
+from offergen.validate import load_workspace
+
+from .conftest import ROOT, copy_workspace, give_a_contract, run
 
 Built = dict[str, bytes]
 
@@ -157,12 +163,12 @@ def test_a_second_build_on_the_same_out_is_refused(built: Path) -> None:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         lock.seek(0)
         lock.truncate()
-        lock.write("4242")
+        lock.write(f"{os.getpid()}")  # a running process: this one
         lock.flush()
         result = run("-C", built, "build", "--lock-timeout", "0")
     assert result.exit_code == 1
     assert result.stderr.endswith(
-        f"error: another offergen build (pid 4242) is writing to "
+        f"error: another offergen build (pid {os.getpid()}) is writing to "
         f"{(built / 'out').resolve()}; wait for it to finish and run "
         "again\n"
     )
@@ -177,3 +183,39 @@ def test_serial_and_parallel_builds_are_byte_identical(example_build: Path, tmp_
     result = run("-C", workspace, "build", "--jobs", "2", "--out", tmp_path / "parallel")
     assert result.exit_code == 0, result.output
     assert _hashes(tmp_path / "parallel") == _hashes(example_build)
+
+
+def _damaged_docx(source: Path) -> bytes:
+    """A zip with every part of a Word document, its text no longer XML."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(out, "w") as damaged:
+        for name in original.namelist():
+            data = original.read(name)
+            damaged.writestr(name, b"<w:document>not XML" if name == "word/document.xml" else data)
+    return out.getvalue()
+
+
+def test_a_docx_template_word_cannot_open_blocks_its_document(built: Path) -> None:
+    template = built / "templates" / "proposal.docx"
+    template.write_bytes(_damaged_docx(template))
+    checked = run("-C", built, "check")
+    assert checked.exit_code == 1
+    assert checked.stderr.startswith(
+        "templates/proposal.docx:1:1: not a Word document that can be opened (XMLSyntaxError: "
+    )
+    result = run("-C", built, "build", "--format", "docx")
+    assert result.exit_code == 1
+    assert "BLOCKED a-1/proposal: templates/proposal.docx:1:1: not a Word document" in result.stderr
+
+
+def test_a_docx_template_damaged_after_check_fails_its_offer_not_the_build(built: Path) -> None:
+    give_a_contract(built)
+    workspace = load_workspace(built)  # checked while the template was sound
+    template = built / "templates" / "contract.docx"
+    template.write_bytes(_damaged_docx(template))
+    report = build(workspace, formats=["docx"], jobs=1)
+    assert [result.offer_id for result in report.failed] == ["a-1"]
+    assert str(report.failed[0].error).startswith(
+        "contract.docx: not a usable Word document (XMLSyntaxError: "
+    )
+    assert [result.offer_id for result in report.results if result.written] == ["b-2"]

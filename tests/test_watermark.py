@@ -130,6 +130,4 @@ def test_a_letter_the_font_lacks_is_an_error() -> None:
 def test_templates_without_the_watermark_font_say_so(tmp_path: Path) -> None:
     with pytest.raises(RenderError) as raised:
         Templates(tmp_path).outline("DRAFT")
-    assert str(raised.value) == (
-        f"fonts/DejaVuSans-Bold.ttf: template not found in {tmp_path.resolve()}"
-    )
+    assert str(raised.value) == f"fonts/DejaVuSans-Bold.ttf: not found in {tmp_path.resolve()}"

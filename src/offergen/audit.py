@@ -1,5 +1,6 @@
 """Turn the built folders in out/ into a verdict per PDF and DOCX pair: the same words,
-different words, nothing built, or an offer that problems block."""
+different words, a file that cannot be read, nothing built, or an offer that problems
+block."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .build import OUT_DIR
-from .verify import compare, pairs
+from .verify import Unreadable, compare, pairs
 from .workspace import Workspace
+
+REBUILD = "; offergen build makes it again"
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """One pair's (or one offer's) verdict: same, DIFFERENT, MISSING or INVALID."""
+    """One pair's (or one offer's) verdict: same, DIFFERENT, UNREADABLE, MISSING or
+    INVALID."""
 
     offer_id: str
     stem: str  # the document's file stem; "" for a verdict on the whole offer
@@ -48,13 +52,28 @@ def verify_outputs(
 
 def _verify_offer(workspace: Workspace, offer_id: str, folder: Path) -> Iterator[Verdict]:
     labels = workspace.templates.labels(workspace.settings(offer_id).locale)
-    stems = pairs(p.name for p in folder.iterdir()) if folder.is_dir() else []
+    try:
+        stems = pairs(p.name for p in folder.iterdir()) if folder.is_dir() else []
+    except OSError as error:
+        yield Verdict(offer_id, "", "UNREADABLE", f"cannot list {folder}: {error.strerror}")
+        return
     if not stems:
         yield Verdict(offer_id, "", "MISSING", f"nothing built in {folder} (run offergen build)")
     for stem in stems:
-        pdf, docx = (folder / f"{stem}.pdf").read_bytes(), (folder / f"{stem}.docx").read_bytes()
+        yield _verify_pair(offer_id, folder, stem, labels)
+
+
+def _verify_pair(offer_id: str, folder: Path, stem: str, labels: dict[str, str]) -> Verdict:
+    name = f"{stem}.pdf"
+    try:
+        pdf = (folder / name).read_bytes()
+        name = f"{stem}.docx"
+        docx = (folder / name).read_bytes()
         difference = compare(pdf, docx, labels["page"], labels["page_of"])
-        if difference is None:
-            yield Verdict(offer_id, stem, "same")
-        else:
-            yield Verdict(offer_id, stem, "DIFFERENT", str(difference))
+    except OSError as error:
+        return Verdict(offer_id, stem, "UNREADABLE", f"{name}: {error.strerror}{REBUILD}")
+    except Unreadable as error:
+        return Verdict(offer_id, stem, "UNREADABLE", f"{stem}.{error.kind}: {error}{REBUILD}")
+    if difference is None:
+        return Verdict(offer_id, stem, "same")
+    return Verdict(offer_id, stem, "DIFFERENT", str(difference))

@@ -9,12 +9,9 @@ rendering fails keeps every earlier file; the others are built regardless.
 from __future__ import annotations
 
 import json
-import multiprocessing
-import shutil
-import tempfile
+import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,9 +22,20 @@ from .documents import FORMATS, KINDS, documents_for
 from .documents.view import OfferView
 from .errors import OffergenError, Problem
 from .inputs import InputHasher, renderer_versions, sha256
+from .lock import Lock, locked
+from .pool import in_workers
 from .render import Templates, render_docx, render_pdf
 from .workspace import Workspace
-from .write import locked, output_path, write_atomic
+from .write import (
+    OutputProblem,
+    cannot_write,
+    make_output_root,
+    output_folder,
+    output_path,
+    remove_leftovers,
+    write_atomic,
+    write_files,
+)
 
 if TYPE_CHECKING:
     from .history import Revision
@@ -76,6 +84,7 @@ class BuildReport:
     seconds: float = 0.0
     blocked: list[BlockedOffer] = field(default_factory=list)
     others_blocked: int = 0  # blocked offers that were not asked for
+    notes: list[str] = field(default_factory=list)  # e.g. a lock taken over from a dead build
 
     @property
     def failed(self) -> list[OfferResult]:
@@ -152,8 +161,10 @@ def build(
     sound = [offer_id for offer_id in ids if offer_id not in problems]
     target = (out_dir or workspace.root / OUT_DIR).resolve()
     if sound:
-        target.mkdir(parents=True, exist_ok=True)
-    with locked(target, lock_timeout) if sound else nullcontext():
+        make_output_root(target)
+    with locked(target, lock_timeout) if sound else nullcontext(Lock()) as lock:
+        if sound:  # the lock is held: no other build is writing
+            remove_leftovers(target)  # of a build killed while it wrote
         hasher = InputHasher(workspace, revisions)
         plans = {oid: _plan(workspace, hasher, target, oid, formats, force) for oid in sound}
         results = _run(_Job(workspace, revisions, hasher), target, plans, jobs, on_offer)
@@ -171,6 +182,7 @@ def build(
         time.perf_counter() - started,
         blocked,
         len(set(problems) - set(ids)),
+        lock.notes,
     )
 
 
@@ -184,6 +196,7 @@ class _Plan:
     manifest: dict[str, Any]  # the previous manifest ({} when none)
     documents: set[str]  # every document the offer gets now (any format)
     blocked: dict[str, Problem] = field(default_factory=dict)  # stem: a broken layout's
+    error: str | None = None  # what in out/ keeps the offer from being written
 
 
 def _plan(
@@ -206,24 +219,36 @@ def _plan(
         for kind in kinds
         for fmt in formats
     ]
-    manifest = _read_manifest(target / offer_id)
-    recorded = manifest.get("documents", {})
+    stems = {kind.file_stem for kind in kinds}
+    try:
+        folder = output_folder(target, offer_id)
+    except OutputProblem as problem:  # nothing of the offer is read through it, or written
+        return _Plan(units, [], {}, stems, error=str(problem))
+    manifest = _read_manifest(folder)
     broken = workspace.blocked_documents(offer_id)
     stale = [
         u
         for u in units
-        if u.document not in broken and (force or not _fresh(target / offer_id, u, recorded))
+        if u.document not in broken
+        and (force or not _fresh(folder, u, manifest.get("documents", {})))
     ]
     blocked = {KINDS[name].file_stem: problems[0] for name, problems in broken.items()}
-    return _Plan(units, stale, manifest, {k.file_stem for k in kinds}, blocked)
+    try:
+        output_folder(target, offer_id, [u.filename for u in stale] + [MANIFEST])
+    except OutputProblem as problem:  # found before anything is rendered for it
+        return _Plan(units, [], manifest, stems, blocked, str(problem))
+    return _Plan(units, stale, manifest, stems, blocked)
 
 
 def _fresh(folder: Path, unit: Unit, recorded: dict[str, Any]) -> bool:
     entry = recorded.get(unit.filename)
     if not isinstance(entry, dict) or entry.get("inputs") != unit.inputs:
         return False
+    path = folder / unit.filename
+    if path.is_symlink():  # never read, and refused when written
+        return False
     try:
-        data = (folder / unit.filename).read_bytes()
+        data = path.read_bytes()
     except OSError:
         return False
     # Read and hashed every time: a file edited in place keeps its size and may keep its
@@ -232,11 +257,26 @@ def _fresh(folder: Path, unit: Unit, recorded: dict[str, Any]) -> bool:
 
 
 def _read_manifest(folder: Path) -> dict[str, Any]:
-    try:
-        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    """The manifest of an earlier build, `{}` when there is none. Whatever shape it has,
+    its `documents` are a mapping of file names to mappings: a damaged manifest
+    (`"documents": null`, a list, a name that is no file name) only makes its offer's
+    documents be built again."""
+    path = folder / MANIFEST
+    if folder.is_symlink() or path.is_symlink():  # nothing is read through a link
         return {}
-    return data if isinstance(data, dict) else {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    documents = data.get("documents")
+    data["documents"] = {
+        name: entry
+        for name, entry in (documents.items() if isinstance(documents, dict) else ())
+        if re.fullmatch(r"[a-z0-9._-]+", name) and isinstance(entry, dict)
+    }
+    return data
 
 
 # --- rendering ----------------------------------------------------------------------------
@@ -292,10 +332,16 @@ def _run(
 
     def finish(offer_id: str) -> None:
         plan = plans[offer_id]
-        if offer_id in errors:
-            result = OfferResult(offer_id, error=errors[offer_id], stale=bool(plan.manifest))
-        else:
-            result = _write_offer(job, target, offer_id, plan, rendered.pop(offer_id))
+        error = errors.get(offer_id, plan.error)
+        if error is None:
+            try:
+                result = _write_offer(job, target, offer_id, plan, rendered.pop(offer_id))
+            except OffergenError as problem:
+                error = str(problem)
+            except OSError as failed:
+                error = str(cannot_write(failed, target))
+        if error is not None:
+            result = OfferResult(offer_id, error=error, stale=bool(plan.manifest))
         results[offer_id] = result
         if on_offer is not None:
             on_offer(result, len(results), len(plans))
@@ -327,23 +373,17 @@ def _render_all(job: _Job, plans: dict[str, _Plan], jobs: int) -> Iterator[Rende
         for task in tasks:
             yield from _render_group(workspace, revisions, templates, task)
         return
-    # fork keeps the parent's loaded workspace; each worker then loads fonts, the parsed
-    # stylesheet and the templates once and renders many documents with them.
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ProcessPoolExecutor(
-        max_workers=min(jobs, len(tasks)),
-        mp_context=context,
-        initializer=_init_worker,
-        initargs=(workspace, revisions),
-    ) as pool:
-        pending: set[Future[list[Rendered]]] = {
-            pool.submit(_render_in_worker, task) for task in tasks
-        }
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                yield from future.result()
+    # Each worker loads fonts, the parsed stylesheet and the templates once and renders
+    # many documents with them.
+    for rendered in in_workers(
+        _render_in_worker, tasks, jobs, _init_worker, (workspace, revisions), _lost
+    ):
+        yield from rendered
+
+
+def _lost(units: list[Unit], error: BaseException) -> list[Rendered]:
+    reason = f"a render worker ended before it finished ({error}); build again"
+    return [(unit, None, reason) for unit in units]
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -355,15 +395,14 @@ def _write_offer(
     result = OfferResult(offer_id, blocked=plan.blocked)
     folder = target / offer_id
     paths = {name: output_path(target, offer_id, name) for name in files}
-    for name, data in sorted(files.items()):
-        write_atomic(paths[name], data)
-        result.written.append(paths[name])
+    write_files({paths[name]: data for name, data in sorted(files.items())})
+    result.written = [paths[name] for name in sorted(files)]
     result.skipped = sorted(
         u.filename
         for u in plan.units
         if u.filename not in files and u.filename.rsplit(".", 1)[0] not in plan.blocked
     )
-    previous = plan.manifest.get("documents", {})
+    previous = plan.manifest.get("documents", {})  # a mapping (see _read_manifest)
     documents = {
         name: entry
         for name, entry in previous.items()
@@ -411,7 +450,7 @@ def _manifest(job: _Job, offer_id: str, documents: dict[str, Any]) -> dict[str, 
 def _remove_vanished(target: Path, offers: set[str]) -> list[str]:
     """Outputs of offers that no longer exist (only folders with our manifest)."""
     removed = []
-    for folder in sorted(p for p in target.iterdir() if p.is_dir()):
+    for folder in sorted(p for p in target.iterdir() if p.is_dir() and not p.is_symlink()):
         manifest = _read_manifest(folder)
         if not manifest or folder.name in offers or manifest.get("offer") != folder.name:
             continue
@@ -424,72 +463,3 @@ def _remove_vanished(target: Path, offers: set[str]) -> list[str]:
             folder.rmdir()
         removed.append(folder.name)
     return removed
-
-
-# --- past versions ------------------------------------------------------------------------
-
-
-@dataclass
-class RevisionBuild:
-    """What `build_revision` made: the build's report and each offer's folder."""
-
-    report: BuildReport
-    commit: str
-    folders: dict[str, Path]
-
-
-def build_revision(
-    root: Path,
-    rev: str,
-    offer_ids: Sequence[str] | None = None,
-    formats: Sequence[str] = FORMATS,
-    out_dir: Path | None = None,
-    *,
-    jobs: int = 1,
-    lock_timeout: float = 600.0,
-    on_offer: OnOffer | None = None,
-) -> RevisionBuild:
-    """Build offers as the workspace stood at commit `rev`, read from git, not from the
-    working tree, into out/<offer-id>@<short-hash>/: the same bytes a checkout of `rev`
-    would build."""
-    from .history import SHORT, Repo, no_repository
-    from .past import load_at
-
-    repo = Repo.find(root)
-    if repo is None:
-        raise no_repository(root)
-    repo.require_history()
-    sha = repo.resolve(rev)
-    target = (out_dir or root / OUT_DIR).resolve()
-    target.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".offergen-rev-", dir=target) as scratch:
-        workspace, versions = load_at(repo, sha, Path(scratch) / "workspace", offer_ids or ())
-        staged = Path(scratch) / OUT_DIR
-        report = build(
-            workspace,
-            offer_ids,
-            formats,
-            staged,
-            jobs=jobs,
-            force=True,
-            on_offer=on_offer,
-            revisions=versions,
-        )
-        folders = {}
-        with locked(target, lock_timeout):
-            for result in report.results:
-                if result.error is None:
-                    folder = target / f"{result.offer_id}@{sha[:SHORT]}"
-                    _replace_folder(staged / result.offer_id, folder)
-                    folders[result.offer_id] = folder
-    return RevisionBuild(report, sha, folders)
-
-
-def _replace_folder(source: Path, folder: Path) -> None:
-    """Put `source` where `folder` is, so that no reader sees half of either."""
-    old = folder.with_name(f".{folder.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if folder.exists():
-        folder.rename(old)
-    source.rename(folder)
-    shutil.rmtree(old, ignore_errors=True)

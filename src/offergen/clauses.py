@@ -19,6 +19,7 @@ from jinja2 import Template, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import Field, model_validator
 
+from .confine import FOLDER, Refused, read_template
 from .errors import OffergenError, Problem, RenderError, ValidationFailed
 from .load import Document, Loc, load_document
 from .models import Locale, Localized, Model, Negotiation, Text, parse
@@ -114,12 +115,14 @@ class NumberedSection:
 
 
 def load_library(templates: Path, contract_type: str) -> LoadedLibrary:
-    """Read templates/clauses/<type>.yaml; raise `ValidationFailed` with located problems."""
-    relative = f"templates/{CLAUSES_DIR}/{contract_type}.yaml"
-    path = templates / CLAUSES_DIR / f"{contract_type}.yaml"
-    if not path.is_file():
-        raise ValidationFailed([Problem(relative, 1, 1, "", "clause library not found")])
-    source = load_document(path.read_bytes(), relative)
+    """Read templates/clauses/<type>.yaml; raise `ValidationFailed` with located problems
+    (a library that is missing or leads outside templates/ among them)."""
+    name = f"{CLAUSES_DIR}/{contract_type}.yaml"
+    try:
+        data = read_template(templates, name)
+    except Refused as refused:
+        raise ValidationFailed([refused.problem("clause library")]) from None
+    source = load_document(data, f"{FOLDER}/{name}")
     return LoadedLibrary(parse(ClauseLibrary, source), source)
 
 

@@ -15,7 +15,7 @@ import click
 from .errors import Blocked, OffergenError, ValidationFailed, counted
 
 if TYPE_CHECKING:
-    from .build import BuildReport, OfferResult
+    from .build import OfferResult
     from .history import Repo
     from .workspace import Workspace
 
@@ -230,9 +230,10 @@ def build(
 ) -> None:
     """Build the documents of OFFERS (every offer by default) into out/<offer-id>/."""
     from .build import build as run_build
-    from .build import build_revision
     from .documents import FORMATS
     from .past import stamps
+    from .report import build_summary
+    from .revision_build import build_revision
 
     progress = _Progress(sys.stderr.isatty())
     options: dict[str, Any] = {
@@ -270,44 +271,10 @@ def build(
             )
     finally:
         progress.close()
-    _build_summary(report)
+    for line, to_stderr in build_summary(report):
+        click.echo(line, err=to_stderr)
     if report.failed or report.blocked or report.documents_blocked:
         ctx.exit(EXIT_PROBLEMS)
-
-
-def _build_summary(report: BuildReport) -> None:
-    for result in report.failed:
-        kept = "its earlier documents are kept, now stale" if result.stale else "nothing written"
-        click.echo(f"FAILED {result.offer_id}: {result.error} ({kept})", err=True)
-    for offer in report.blocked:
-        kept = "its earlier documents are kept, now stale" if offer.kept else "nothing built"
-        click.echo(f"BLOCKED {offer.offer_id}: {offer.first} ({kept})", err=True)
-    for result in report.results:
-        for stem, problem in sorted(result.blocked.items()):
-            click.echo(
-                f"BLOCKED {result.offer_id}/{stem}: {problem} (not built; an earlier file "
-                "of it is kept, now stale)",
-                err=True,
-            )
-    for offer_id in report.removed_offers:
-        click.echo(f"removed {offer_id}: the offer no longer exists")
-    blocked = f", {len(report.blocked)} blocked" if report.blocked else ""
-    if report.documents_blocked:
-        blocked += f", {counted(report.documents_blocked, 'document')} blocked"
-    click.echo(
-        f"{report.documents_built} documents built, {report.documents_skipped} up to date, "
-        f"{len(report.failed)} offers failed{blocked}, "
-        f"{len(report.results) + len(report.blocked)} offers in {report.seconds:.1f} s"
-    )
-    if report.blocked and not report.results:
-        click.echo("nothing was built: every offer asked for is blocked (offergen check)", err=True)
-    if report.others_blocked:
-        others = report.others_blocked
-        click.echo(
-            f"note: {others} other offer{'' if others == 1 else 's'} "
-            f"{'has' if others == 1 else 'have'} problems (offergen check)",
-            err=True,
-        )
 
 
 class _Progress:
@@ -359,6 +326,7 @@ def verify(ctx: click.Context, offers: tuple[str, ...], out_dir: Path | None) ->
     checked = sum(1 for verdict in verdicts if verdict.stem)
     count = Counter(verdict.state for verdict in verdicts)
     line = f"{checked} pairs checked, {count['DIFFERENT']} differ"
+    line += f", {count['UNREADABLE']} unreadable" if count["UNREADABLE"] else ""
     for state, what in (("MISSING", "not built"), ("INVALID", "blocked")):
         if count[state]:
             line += f", {counted(count[state], 'offer')} {what}"

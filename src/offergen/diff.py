@@ -27,13 +27,14 @@ from .errors import OffergenError
 from .formatting import format_money, format_percent
 from .history import SHORT, Repo, Revision
 from .load import Loc, format_loc
+from .lock import locked
 from .past import changed_inputs, load_at, offer_statuses, revisions
 from .redline import blank_docx, blank_html, redline_docx, redline_html
 from .render import Templates, html_to_pdf, render_docx, render_page
 from .validate import load_workspace
 from .verify import REDLINE
 from .workspace import CATALOG_FILE, CONFIG_FILE, Workspace, client_source, offer_source
-from .write import locked, output_path, write_atomic
+from .write import output_path, write_atomic
 
 WIDTH = 60  # the most a console line shows of either version of a value
 CONTEXT_WORDS = 3  # shown either side of the words that changed

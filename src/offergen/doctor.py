@@ -9,6 +9,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from .confine import Refused, read_template
 from .inputs import renderer_versions
 
 MIN_PANGO = (1, 44)
@@ -84,10 +85,11 @@ def font_families(css: str) -> list[str]:
 
 
 def _fonts(templates: Path) -> list[Finding]:
-    css_path = templates / "style.css"
-    if not css_path.is_file():
-        return [Finding("fonts", False, f"no {css_path}")]
-    families = font_families(css_path.read_text(encoding="utf-8"))
+    try:
+        css = read_template(templates, "style.css").decode("utf-8", errors="replace")
+    except Refused as refused:
+        return [Finding("fonts", False, f"templates/{refused}")]
+    families = font_families(css)
     if shutil.which("fc-list") is None:
         return [Finding("fonts", False, "fc-list not found, cannot check " + ", ".join(families))]
     listed = subprocess.run(

@@ -16,6 +16,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .confine import MISSING, Refused, template_file
 from .render.watermark import WATERMARK_FONT
 from .workspace import CLIENTS_DIR, CONFIG_FILE, OFFERS_DIR, Workspace
 
@@ -103,7 +104,15 @@ class InputHasher:
         contract = self.workspace.offer(offer_id).contract
         if contract is not None and document in ("contract", "disagreements"):
             names.append(f"clauses/{contract.type}.yaml")
-        return {f"templates/{name}": self.file(templates / name) for name in names}
+        return {f"templates/{name}": self.template(templates, name) for name in names}
+
+    def template(self, templates: Path, name: str) -> str:
+        """A file under templates/ as the renderer reads it: a link leading outside is
+        never read, not even to be hashed."""
+        try:
+            return self.file(template_file(templates, name))
+        except Refused as refused:
+            return "missing" if refused.why == MISSING else "refused"
 
     def document_hash(self, offer_id: str, document: str, fmt: str) -> str:
         return digest(

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .errors import ValidationFailed
+from .errors import ValidationFailed, counted
 from .formatting import format_amount, format_date, format_number, format_percent
 from .past import HistoryRow
 from .pricing import PricedOffer, step_cuts
 from .workspace import Workspace, offer_source
+
+if TYPE_CHECKING:
+    from .build import BuildReport
 
 
 def _money(value: Decimal) -> str:
@@ -364,3 +367,48 @@ def history_table(rows: list[dict[str, Any]]) -> str:
 
 def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def build_summary(report: BuildReport) -> list[tuple[str, bool]]:
+    """What a build says when it is done, each line with whether it is a complaint (for
+    stderr): what failed or was blocked, what was removed, the counts, notes."""
+    kept = "its earlier documents are kept, now stale"
+    lines = [(f"note: {note}", True) for note in report.notes]
+    lines += [
+        (f"FAILED {r.offer_id}: {r.error} ({kept if r.stale else 'nothing written'})", True)
+        for r in report.failed
+    ]
+    lines += [
+        (f"BLOCKED {o.offer_id}: {o.first} ({kept if o.kept else 'nothing built'})", True)
+        for o in report.blocked
+    ]
+    lines += [
+        (
+            f"BLOCKED {r.offer_id}/{stem}: {problem} (not built; an earlier file of it is "
+            "kept, now stale)",
+            True,
+        )
+        for r in report.results
+        for stem, problem in sorted(r.blocked.items())
+    ]
+    lines += [
+        (f"removed {oid}: the offer no longer exists", False) for oid in report.removed_offers
+    ]
+    blocked = f", {len(report.blocked)} blocked" if report.blocked else ""
+    if report.documents_blocked:
+        blocked += f", {counted(report.documents_blocked, 'document')} blocked"
+    counts = (
+        f"{report.documents_built} documents built, {report.documents_skipped} up to date, "
+        f"{len(report.failed)} offers failed{blocked}, "
+        f"{len(report.results) + len(report.blocked)} offers in {report.seconds:.1f} s"
+    )
+    lines.append((counts, False))
+    if report.blocked and not report.results:
+        lines.append(("nothing was built: every offer asked for is blocked (offergen check)", True))
+    if report.others_blocked:
+        others = report.others_blocked
+        verb = "has" if others == 1 else "have"
+        lines.append(
+            (f"note: {counted(others, 'other offer')} {verb} problems (offergen check)", True)
+        )
+    return lines

@@ -10,20 +10,46 @@ its letters in the PDF.
 from __future__ import annotations
 
 import io
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from docx import Document
 from pypdf import PdfReader
+
+from .errors import OffergenError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 CONTEXT_WORDS = 6
 REDLINE = "redline-"  # redlines carry both versions' words: not a pair to compare
 
 
+class Unreadable(OffergenError):
+    """A built file that cannot be read as what its name says: damaged, cut short."""
+
+    def __init__(self, kind: str, error: Exception) -> None:
+        self.kind = kind  # "pdf" or "docx"
+        super().__init__(f"not a {kind.upper()} that can be read ({type(error).__name__}: {error})")
+
+
 def pdf_pages(data: bytes) -> list[str]:
-    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+    logger, level = logging.getLogger("pypdf"), logging.getLogger("pypdf").level
+    logger.setLevel(logging.ERROR)  # its notes on a damaged file: the verdict says it
+    try:
+        return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+    except Exception as error:  # pypdf raises many kinds on a damaged file
+        raise Unreadable("pdf", error) from None
+    finally:
+        logger.setLevel(level)
+
+
+def _word(data: bytes) -> Any:
+    try:
+        return Document(io.BytesIO(data))
+    except Exception as error:  # zipfile, python-docx and lxml raise many kinds
+        raise Unreadable("docx", error) from None
 
 
 def pdf_text(data: bytes) -> str:
@@ -41,7 +67,7 @@ def _cell_text(cell: object) -> str:
 
 def docx_lines(data: bytes, *, footers: bool = False) -> list[str]:
     """Body paragraphs, then table rows with their cells joined by tabs, in document order."""
-    document = Document(io.BytesIO(data))
+    document = _word(data)
     lines: list[str] = []
     for child in document.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
@@ -57,7 +83,7 @@ def docx_lines(data: bytes, *, footers: bool = False) -> list[str]:
 
 def docx_header_rows(data: bytes) -> list[list[str]]:
     """The words of every table row marked to repeat on each page."""
-    document = Document(io.BytesIO(data))
+    document = _word(data)
     rows = []
     for row in document.element.body.iter(W + "tr"):
         properties = row.find(W + "trPr")
@@ -83,7 +109,8 @@ class Difference:
 
 
 def compare(pdf: bytes, docx: bytes, page_label: str, of_label: str) -> Difference | None:
-    """The first place where the two documents' words differ, or None."""
+    """The first place where the two documents' words differ, or None; `Unreadable`
+    when either cannot be read."""
     docx_words = [w for line in docx_lines(docx) for w in words(line)]
     pdf_words = _without_page_furniture(pdf_pages(pdf), page_label, of_label)
     for header in docx_header_rows(docx):

@@ -1,30 +1,66 @@
 """Turn the templates folder into the problems of its layouts and labels, before any
-document is rendered: a broken template blocks the documents that use it."""
+document is rendered: a broken template blocks the documents that use it.
+
+Every file is judged as the renderer will read it, through `confine.py`: a file that is
+missing or leads outside templates/ is a problem here, never a surprise in the build.
+"""
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
 
-from jinja2 import TemplateSyntaxError, meta
+from docx import Document
+from jinja2 import TemplateSyntaxError, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
+from ..confine import FOLDER, MISSING, Refused, read_template, template_file
 from ..errors import Problem, ValidationFailed, did_you_mean
-from ..load import Document, load_document
+from ..load import Document as Source
+from ..load import load_document
+from .pdf import STYLESHEET
 from .templates import LABELS_FILE
+from .watermark import WATERMARK_FONT
 
-FOLDER = "templates"
+ONLY_TEMPLATES = "only files under templates/ may be used"  # as the PDF renderer says
+# What WeasyPrint fetches: url() in CSS, @import, src= and <link href=>. A hyperlink's
+# href is not fetched, so it is not judged.
+_REFERENCE = re.compile(
+    r"""url\(\s*(['"]?)(?P<url>[^'")]*)\1\s*\)"""
+    r"""|@import\s+(['"])(?P<imported>[^'"]*)\3"""
+    r"""|\bsrc\s*=\s*(['"])(?P<src>[^'"]*)\5"""
+    r"""|<link\b[^>]*?\bhref\s*=\s*(['"])(?P<link>[^'"]*)\7""",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class _Layout:
+    """One HTML template as the checker read it."""
+
+    used: set[str] = field(default_factory=set)  # templates it extends, includes, imports
+    problems: list[Problem] = field(default_factory=list)
+    draws: bool = False  # uses the `outline` filter: reads the watermark font
 
 
 def template_problems(root: Path, documents: list[str]) -> dict[str, list[Problem]]:
     """For each document kind, the problems of its HTML layout (with everything it
-    extends or includes) and of its DOCX template."""
+    extends or includes, the stylesheet and what they link) and of its DOCX template."""
     env = SandboxedEnvironment()
-    parsed: dict[str, tuple[set[str], list[Problem]]] = {}
+    parsed: dict[str, _Layout] = {}
+    stylesheet = _stylesheet_problems(root)
     found: dict[str, list[Problem]] = {}
     for document in documents:
-        problems = _html_problems(env, root, f"{document}.html", parsed, set())
+        chain: set[str] = set()
+        problems = _html_problems(env, root, f"{document}.html", parsed, chain)
+        problems += stylesheet
+        if any(parsed[name].draws for name in chain):
+            problems += _font_problems(root)
         problems += _docx_problems(root, f"{document}.docx")
         if problems:
             found[document] = sorted(set(problems))
@@ -32,45 +68,88 @@ def template_problems(root: Path, documents: list[str]) -> dict[str, list[Proble
 
 
 def _html_problems(
-    env: SandboxedEnvironment,
-    root: Path,
-    name: str,
-    parsed: dict[str, tuple[set[str], list[Problem]]],
-    seen: set[str],
+    env: SandboxedEnvironment, root: Path, name: str, parsed: dict[str, _Layout], seen: set[str]
 ) -> list[Problem]:
     if name in seen:
         return []
     seen.add(name)
     if name not in parsed:
         parsed[name] = _parse(env, root, name)
-    used, problems = parsed[name]
-    found = list(problems)
-    for other in sorted(used):
+    found = list(parsed[name].problems)
+    for other in sorted(parsed[name].used):
         found += _html_problems(env, root, other, parsed, seen)
     return found
 
 
-def _parse(env: SandboxedEnvironment, root: Path, name: str) -> tuple[set[str], list[Problem]]:
+def _parse(env: SandboxedEnvironment, root: Path, name: str) -> _Layout:
     relative = f"{FOLDER}/{name}"
-    path = _confined(root, name)
-    if path is None:
-        return set(), [_missing(root, name)]
     try:
-        tree = env.parse(path.read_text("utf-8"))
+        text = read_template(root, name).decode("utf-8")
+    except Refused as refused:
+        return _Layout(problems=[refused.problem("template")])
     except UnicodeDecodeError:
-        return set(), [Problem(relative, 1, 1, "", "not UTF-8 text")]
+        return _Layout(problems=[Problem(relative, 1, 1, "", "not UTF-8 text")])
+    try:
+        tree = env.parse(text)
     except TemplateSyntaxError as error:
-        return set(), [Problem(relative, error.lineno or 1, 1, "", error.message or "syntax")]
+        problem = Problem(relative, error.lineno or 1, 1, "", error.message or "syntax")
+        return _Layout(problems=[problem])
     used = {ref for ref in meta.find_referenced_templates(tree) if isinstance(ref, str)}
-    return used, []
+    draws = any(node.name == "outline" for node in tree.find_all(nodes.Filter))
+    return _Layout(used, list(_reference_problems(root, relative, text)), draws)
+
+
+def _stylesheet_problems(root: Path) -> list[Problem]:
+    try:
+        text = read_template(root, STYLESHEET).decode("utf-8")
+    except Refused as refused:
+        return [refused.problem("stylesheet")]
+    except UnicodeDecodeError:
+        return [Problem(f"{FOLDER}/{STYLESHEET}", 1, 1, "", "not UTF-8 text")]
+    return list(_reference_problems(root, f"{FOLDER}/{STYLESHEET}", text))
+
+
+def _reference_problems(root: Path, relative: str, text: str) -> Iterator[Problem]:
+    """Each file a layout or the stylesheet links that the renderer would refuse."""
+    base = root.resolve().as_uri() + "/"
+    for match in _REFERENCE.finditer(text):
+        kind = next(k for k in ("url", "imported", "src", "link") if match.group(k) is not None)
+        url = match.group(kind).strip()
+        if not url or url.startswith(("#", "data:")) or "{{" in url or "{%" in url:
+            continue  # nothing to fetch, inline data, or made by the template
+        line = text.count("\n", 0, match.start(kind)) + 1
+        column = match.start(kind) - text.rfind("\n", 0, match.start(kind))
+        why = _refused_url(root, urljoin(base, url))
+        if why is not None:
+            yield Problem(relative, line, column, "", f"{why}, not {url}")
+
+
+def _refused_url(root: Path, url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme != "file":
+        return ONLY_TEMPLATES
+    try:
+        template_file(root, unquote(parts.path))
+    except Refused as refused:
+        return "no such file under templates/" if refused.why == MISSING else ONLY_TEMPLATES
+    return None
+
+
+def _font_problems(root: Path) -> list[Problem]:
+    try:
+        template_file(root, WATERMARK_FONT)
+    except Refused as refused:
+        return [refused.problem("font")]
+    return []
 
 
 def _docx_problems(root: Path, name: str) -> list[Problem]:
     relative = f"{FOLDER}/{name}"
-    path = _confined(root, name)
-    if path is None:
-        return [_missing(root, name)]
-    if not zipfile.is_zipfile(path):
+    try:
+        data = read_template(root, name)
+    except Refused as refused:
+        return [refused.problem("template")]
+    if not zipfile.is_zipfile(io.BytesIO(data)):
         return [
             Problem(
                 relative,
@@ -82,23 +161,16 @@ def _docx_problems(root: Path, name: str) -> list[Problem]:
             )
         ]
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             archive.getinfo("word/document.xml")
     except (KeyError, zipfile.BadZipFile):
         return [Problem(relative, 1, 1, "", "not a Word document: it has no word/document.xml")]
+    try:
+        Document(io.BytesIO(data))  # what docxtpl opens it with
+    except Exception as error:  # python-docx and lxml raise many kinds on a damaged file
+        why = f"not a Word document that can be opened ({type(error).__name__}: {error})"
+        return [Problem(relative, 1, 1, "", why)]
     return []
-
-
-def _confined(root: Path, name: str) -> Path | None:
-    base = root.resolve()
-    path = (base / name).resolve()
-    return path if path.is_relative_to(base) and path.is_file() else None
-
-
-def _missing(root: Path, name: str, what: str = "template") -> Problem:
-    outside = (root / name).exists() or (root / name).is_symlink()
-    why = "leads outside templates/ (links are refused)" if outside else "not found"
-    return Problem(f"{FOLDER}/{name}", 1, 1, "", f"{what} {why}")
 
 
 def label_problems(root: Path, reference: Path | None = None) -> dict[str | None, list[Problem]]:
@@ -109,11 +181,12 @@ def label_problems(root: Path, reference: Path | None = None) -> dict[str | None
     documents print and the `{field}`s offergen fills in each: a workspace's own labels
     must have each of those labels and use no other field."""
     relative = f"{FOLDER}/{LABELS_FILE}"
-    path = _confined(root, LABELS_FILE)
-    if path is None:
-        return {None: [_missing(root, LABELS_FILE, "labels")]}
     try:
-        document = load_document(path.read_bytes(), relative)
+        data = read_template(root, LABELS_FILE)
+    except Refused as refused:
+        return {None: [refused.problem("labels")]}
+    try:
+        document = load_document(data, relative)
     except ValidationFailed as failed:
         return {None: failed.problems}
     if not isinstance(document.data, dict):
@@ -125,9 +198,12 @@ def label_problems(root: Path, reference: Path | None = None) -> dict[str | None
                 found.setdefault(locale, []).append(
                     document.problem((key,), f"needs a {locale!r} text")
                 )
-    shipped = _confined(reference, LABELS_FILE) if reference is not None else None
-    if shipped is not None and shipped != path:
-        for language, problems in _field_problems(document, _fields(shipped)).items():
+    if reference is not None and reference.resolve() != root.resolve():
+        try:
+            shipped = _fields(read_template(reference, LABELS_FILE))
+        except (Refused, ValidationFailed):
+            return found  # an installation without its labels: nothing to compare with
+        for language, problems in _field_problems(document, shipped).items():
             found.setdefault(language, []).extend(problems)
     return found
 
@@ -135,9 +211,9 @@ def label_problems(root: Path, reference: Path | None = None) -> dict[str | None
 _FIELD = re.compile(r"\{(\w+)\}")
 
 
-def _fields(path: Path) -> dict[str, set[str]]:
+def _fields(raw: bytes) -> dict[str, set[str]]:
     """Each label of a labels.yaml with the `{field}`s it uses, in either language."""
-    data = load_document(path.read_bytes(), f"{FOLDER}/{LABELS_FILE}").data
+    data = load_document(raw, f"{FOLDER}/{LABELS_FILE}").data
     return {
         key: {name for text in texts.values() for name in _FIELD.findall(str(text))}
         for key, texts in data.items()
@@ -146,7 +222,7 @@ def _fields(path: Path) -> dict[str, set[str]]:
 
 
 def _field_problems(
-    document: Document, known: dict[str, set[str]]
+    document: Source, known: dict[str, set[str]]
 ) -> dict[str | None, list[Problem]]:
     """Labels missing from the workspace's file (every offer needs them), and fields a
     label uses that offergen never fills (the offers in that language)."""

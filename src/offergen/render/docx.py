@@ -20,7 +20,13 @@ def render_docx(
     templates: Templates, name: str, context: dict[str, Any], meta: DocumentMeta
 ) -> bytes:
     """Render `name` (a .docx under templates/) with `context` into DOCX bytes."""
-    template = DocxTemplate(str(templates.path(name)))
+    template = DocxTemplate(io.BytesIO(templates.read(name)))
+    try:
+        template.init_docx()
+    except Exception as error:  # python-docx and lxml raise many kinds on a damaged file
+        raise RenderError(
+            name, f"not a usable Word document ({type(error).__name__}: {error})"
+        ) from None
     try:
         template.render(context, jinja_env=templates.env, autoescape=True)
     except TemplateError as error:

@@ -14,6 +14,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from ..confine import Refused, read_template
 from ..errors import RenderError
 from .templates import DocumentMeta, Templates
 
@@ -38,10 +39,11 @@ class TemplatesOnlyFetcher(URLFetcher):  # type: ignore[misc]
         parts = urlsplit(url)
         if parts.scheme != "file":
             raise ValueError(f"only files under templates/ may be used, not {url}")
-        path = Path(unquote(parts.path)).resolve()
-        if not path.is_relative_to(self.root) or not path.is_file():
-            raise ValueError(f"only files under templates/ may be used, not {url}")
-        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": _mime(path)})
+        try:
+            data = read_template(self.root, unquote(parts.path))
+        except Refused:
+            raise ValueError(f"only files under templates/ may be used, not {url}") from None
+        return URLFetcherResponse(url, data, {"Content-Type": _mime(Path(parts.path))})
 
 
 def _mime(path: Path) -> str:
@@ -97,10 +99,9 @@ class _Engine:
 
     def stylesheets(self) -> list[CSS]:
         if self._sheets is None:
-            path = self.templates.path(STYLESHEET)
             self._sheets = [
                 CSS(
-                    string=path.read_text("utf-8"),
+                    string=self.templates.read(STYLESHEET).decode("utf-8"),
                     base_url=self.base_url,
                     url_fetcher=self.fetcher,
                     font_config=self.fonts,

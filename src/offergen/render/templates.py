@@ -13,6 +13,7 @@ from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound, Undefined, pas
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
+from ..confine import Refused, read_template, template_file
 from ..errors import RenderError, ValidationFailed
 from ..formatting import amount_in_words, format_money, format_number, format_percent
 from ..load import load_document
@@ -42,15 +43,19 @@ class ConfinedLoader(BaseLoader):
         self.root = root.resolve()
 
     def resolve(self, name: str) -> Path:
-        path = (self.root / name).resolve()
-        if not path.is_relative_to(self.root) or not path.is_file():
-            raise TemplateNotFound(name)
-        return path
+        try:
+            return template_file(self.root, name)
+        except Refused:
+            raise TemplateNotFound(name) from None
 
     def get_source(self, environment: Any, template: str) -> tuple[str, str, Any]:
         path = self.resolve(template)
         mtime = path.stat().st_mtime
-        return path.read_text("utf-8"), str(path), lambda: path.stat().st_mtime == mtime
+        try:
+            source = read_template(self.root, template).decode("utf-8")
+        except Refused:
+            raise TemplateNotFound(template) from None
+        return source, str(path), lambda: path.stat().st_mtime == mtime
 
 
 def _only_text(value: Any) -> Any:
@@ -129,21 +134,25 @@ class Templates:
         self.text_env = text_environment()
 
     def path(self, name: str) -> Path:
-        try:
-            return self.loader.resolve(name)
-        except TemplateNotFound:
-            raise RenderError(name, f"template not found in {self.root}") from None
+        """The file `name` means under templates/; `Refused` (a RenderError) if none."""
+        return template_file(self.root, name)
+
+    def read(self, name: str) -> bytes:
+        """The bytes of `name` under templates/; `Refused` (a RenderError) if none."""
+        return read_template(self.root, name)
 
     def outline(self, word: str) -> Outline:
         """`word` as the shapes of its letters in the watermark font, to draw, not print."""
-        return outline(self.path(WATERMARK_FONT), word)
+        return outline(self._watermark_font, word)
+
+    @cached_property
+    def _watermark_font(self) -> bytes:
+        return self.read(WATERMARK_FONT)
 
     @cached_property
     def _labels(self) -> dict[str, dict[str, str]]:
         try:
-            document = load_document(
-                self.path(LABELS_FILE).read_bytes(), f"templates/{LABELS_FILE}"
-            )
+            document = load_document(self.read(LABELS_FILE), f"templates/{LABELS_FILE}")
         except ValidationFailed as failed:
             raise RenderError(LABELS_FILE, str(failed.problems[0])) from None
         return document.data  # type: ignore[no-any-return]

@@ -7,9 +7,9 @@ shapes: no text extractor can find it, or glue it to the words beside it.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from fontTools.pens.svgPathPen import SVGPathPen
 from fontTools.pens.transformPen import TransformPen
@@ -31,10 +31,10 @@ class Outline:
 
 
 @lru_cache(maxsize=8)  # reading the font takes longer than drawing with it
-def outline(font_file: Path, word: str) -> Outline:
-    """The letters of `word` in the font at `font_file`, side by side."""
+def outline(font_file: bytes, word: str) -> Outline:
+    """The letters of `word` in the font `font_file` holds, side by side."""
     try:
-        font = TTFont(font_file)
+        font = TTFont(io.BytesIO(font_file))
         letters = font.getBestCmap()
         glyphs = font.getGlyphSet()
         advances = font["hmtx"]

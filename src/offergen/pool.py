@@ -1,0 +1,82 @@
+"""Turn tasks into their results in worker processes, each result as soon as it is ready.
+
+Workers are forked where the system can: they start with everything the parent has
+loaded (a validated workspace), and set themselves up once with `initializer`. They end
+with their parent, however it ends: a parent killed with SIGKILL runs no clean-up, and
+a worker left waiting on its pipe would live on (holding whatever it inherited).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
+from typing import Any, TypeVar
+
+Task = TypeVar("Task")
+Result = TypeVar("Result")
+
+
+def in_workers(
+    work: Callable[[Task], Result],
+    tasks: Sequence[Task],
+    jobs: int,
+    initializer: Callable[..., None],
+    initargs: tuple[Any, ...],
+    lost: Callable[[Task, BaseException], Result],
+) -> Iterator[Result]:
+    """`work(task)` for every task in up to `jobs` processes, in the order they finish;
+    `lost(task, error)` for those whose worker died (killed, out of memory). `work` and
+    `initializer` must be module-level functions (they are sent by name)."""
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with ProcessPoolExecutor(
+        max_workers=min(jobs, len(tasks)),
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(os.getpid(), initializer, initargs),
+    ) as pool:
+        pending: dict[Future[Result], Task] = {pool.submit(work, task): task for task in tasks}
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                task = pending.pop(future)
+                try:
+                    yield future.result()
+                except BrokenProcessPool as error:
+                    yield lost(task, error)
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+WATCH = 0.5  # seconds between two looks at the parent, where the system cannot signal
+
+
+def _start_worker(parent: int, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
+    die_with(parent)
+    initializer(*initargs)
+
+
+def die_with(parent: int) -> None:
+    """End this process as soon as `parent` ends: Linux signals it (PR_SET_PDEATHSIG);
+    elsewhere, and should that fail, a thread watches who the parent is."""
+    if sys.platform.startswith("linux"):
+        with suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL))
+    if os.getppid() != parent:  # it ended before we asked to be told
+        os._exit(1)
+    threading.Thread(target=_watch, args=(parent,), name="parent-watch", daemon=True).start()
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(WATCH)
+    os._exit(1)
