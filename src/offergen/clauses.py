@@ -17,8 +17,9 @@ from typing import Annotated, Any
 
 from jinja2 import Template, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
+from .characters import clean_text
 from .errors import OffergenError, Problem, RenderError, ValidationFailed
 from .load import Document, Loc, load_document
 from .models import Locale, Localized, Model, Override, Text, parse
@@ -27,6 +28,14 @@ CLAUSES_DIR = "clauses"
 _SPACES = re.compile(r"[ \t\r\n]+")
 ClauseId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")]
 SectionId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+def _param(value: Any) -> Any:
+    """A library parameter clause texts print: text passes the text rule."""
+    return clean_text(value) if isinstance(value, str) else value
+
+
+Param = Annotated[Any, BeforeValidator(_param)]
 
 
 class Clause(Model):
@@ -51,7 +60,7 @@ class ClauseLibrary(Model):
 
     title: Localized
     roles: Roles
-    params: dict[str, Any] = Field(default_factory=dict)
+    params: dict[str, Param] = Field(default_factory=dict)
     sections: list[Section] = Field(min_length=1)
 
     @model_validator(mode="after")

@@ -23,6 +23,7 @@ from yaml.reader import Reader
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
+from .characters import shown
 from .errors import Problem, ValidationFailed
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -41,10 +42,14 @@ _PLAIN_TAGS = {
 
 
 def format_loc(loc: Loc) -> str:
-    """Write a data path the way users read it: `items[2].qty`."""
+    """Write a data path the way users read it: `items[2].qty` (a key's control
+    characters escaped)."""
     text = ""
     for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{shown(part)}" if text else shown(part)
     return text
 
 

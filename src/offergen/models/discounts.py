@@ -56,7 +56,7 @@ class Period(Model):
 
 
 TierList = Annotated[list[Tier], Field(min_length=1)]
-TierMap = dict[str, Percent]
+TierMap = dict[Text, Percent]
 Tiers = Annotated[
     Annotated[TierList, Tag("list")] | Annotated[TierMap, Tag("map")],
     Discriminator(lambda value: "map" if isinstance(value, dict) else "list"),

@@ -1,6 +1,7 @@
 """Turn scalar YAML values into checked fields: text, ids, dates, money, percents, VAT rates.
 
 Also the base `Model` every file's model builds on, and `Localized` text in both languages.
+Every text field passes `characters.clean_text`: NFC, no control characters.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
+
+from ..characters import clean_text
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
 LOCALES = ("ru", "en")
@@ -37,6 +40,11 @@ def _vat_rate(value: Any) -> Any:
     return value
 
 
+def _text(value: Any) -> Any:
+    value = _number_as_text(value)
+    return clean_text(value) if isinstance(value, str) else value
+
+
 def _iso_date(value: Any) -> Any:
     if isinstance(value, date):
         return value
@@ -55,7 +63,7 @@ def _whole(value: Any) -> Any:
     return value
 
 
-Text = Annotated[str, BeforeValidator(_number_as_text), Field(min_length=1, max_length=2000)]
+Text = Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=2000)]
 Id = Annotated[str, BeforeValidator(_number_as_text), Field(pattern=ID_PATTERN)]
 Flag = Annotated[bool, Strict()]
 Day = Annotated[date, BeforeValidator(_iso_date)]

@@ -60,6 +60,9 @@ def parse_parts(
 
 
 def _problem(model: type[Model], document: Document, detail: ErrorDetails) -> Problem:
+    if detail["loc"][-1:] == ("[key]",):  # a mapping's key, not its value, is wrong
+        loc = _data_loc(document.data, detail["loc"][:-1])
+        return document.problem(loc, f"key {_message(detail)}", key=True)
     loc = _data_loc(document.data, detail["loc"])
     kind = detail["type"]
     if kind == "extra_forbidden":
@@ -74,6 +77,8 @@ def _data_loc(data: Any, loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
     path: list[int | str] = []
     node = data
     for index, part in enumerate(loc):
+        if isinstance(node, dict) and isinstance(part, str) and part not in node:
+            part = _written_key(node, part)
         found = (isinstance(node, dict) and part in node) or (
             isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
         )
@@ -83,6 +88,14 @@ def _data_loc(data: Any, loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
             continue  # a union branch's tag, not a key: only a missing key ends a path
         path.append(part)
     return tuple(path)
+
+
+def _written_key(node: dict[str, Any], part: str) -> str:
+    """The key as the file wrote it: pydantic reports a lone surrogate as U+FFFD."""
+    for key in node:
+        if key.encode("utf-8", "surrogatepass").decode("utf-8", "replace") == part:
+            return key
+    return part
 
 
 def _message(detail: ErrorDetails) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 from jinja2 import TemplateSyntaxError, meta
 from jinja2.sandbox import SandboxedEnvironment
 
+from ..characters import clean_text
 from ..errors import Problem, ValidationFailed
 from ..load import load_document
 from .templates import LABELS_FILE
@@ -120,4 +121,9 @@ def label_problems(root: Path) -> dict[str | None, list[Problem]]:
                 found.setdefault(locale, []).append(
                     document.problem((key,), f"needs a {locale!r} text")
                 )
+                continue
+            try:
+                clean_text(texts[locale])
+            except ValueError as error:
+                found.setdefault(locale, []).append(document.problem((key, locale), str(error)))
     return found
