@@ -256,12 +256,12 @@ def test_totals_identities_hold_for_many_lines() -> None:
     rates: list[VatRate] = [22, 10, 7, 5, 0, "none"]
     for _ in range(300):
         included = rng.choice([True, False])
-        order_discount = rng.choice(["0", "3", "7.5", "12.3456", "100"])
+        order_discount = rng.choice(["0", "3", "7.5", "12.34", "100"])
         lines = []
         for _ in range(rng.randint(1, 6)):
             qty = D(rng.randint(1, 999_999)).scaleb(-rng.randint(0, 3))
             unit_price = D(rng.randint(0, 99_999_999)).scaleb(-rng.randint(0, 4))
-            discount = rng.choice([D(0), D(5), D("33.3333"), D(rng.randint(0, 10000)) / 100])
+            discount = rng.choice([D(0), D(5), D("33.33"), D(rng.randint(0, 10000)) / 100])
             lines.append(
                 ad_hoc(str(unit_price), str(qty), discount=discount, vat_rate=rng.choice(rates))
             )

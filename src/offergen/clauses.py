@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,8 +22,9 @@ from pydantic import BeforeValidator, Field, model_validator
 
 from .characters import clean_text
 from .errors import OffergenError, Problem, RenderError, ValidationFailed
+from .limits import MAX_MONEY, MAX_PARAGRAPH_CHARS
 from .load import Document, Loc, load_document
-from .models import Locale, Localized, Model, Override, Text, parse
+from .models import Locale, Localized, LocalizedParagraph, Model, Override, Paragraph, parse
 
 CLAUSES_DIR = "clauses"
 _SPACES = re.compile(r"[ \t\r\n]+")
@@ -31,8 +33,15 @@ SectionId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 
 
 def _param(value: Any) -> Any:
-    """A library parameter clause texts print: text passes the text rule."""
-    return clean_text(value) if isinstance(value, str) else value
+    """A library parameter clause texts print: text under the text rule, a number in the
+    range of amounts."""
+    if isinstance(value, str):
+        if len(value) > MAX_PARAGRAPH_CHARS:
+            raise ValueError(f"is longer than {MAX_PARAGRAPH_CHARS} characters")
+        return clean_text(value)
+    if isinstance(value, Decimal) and abs(value) > MAX_MONEY:
+        raise ValueError(f"must be at most {MAX_MONEY} either side of 0, got {value}")
+    return value
 
 
 Param = Annotated[Any, BeforeValidator(_param)]
@@ -40,8 +49,8 @@ Param = Annotated[Any, BeforeValidator(_param)]
 
 class Clause(Model):
     id: ClauseId
-    when: Text | None = None
-    text: Localized
+    when: Paragraph | None = None
+    text: LocalizedParagraph
 
 
 class Section(Model):

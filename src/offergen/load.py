@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 from yaml.composer import Composer
-from yaml.events import AliasEvent, NodeEvent
+from yaml.events import AliasEvent, CollectionStartEvent, NodeEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.parser import Parser
 from yaml.reader import Reader
@@ -25,8 +25,7 @@ from yaml.scanner import Scanner
 
 from .characters import shown
 from .errors import Problem, ValidationFailed
-
-MAX_FILE_BYTES = 1024 * 1024
+from .limits import MAX_FILE_BYTES, MAX_NESTING
 
 Loc = tuple[str | int, ...]
 Position = tuple[int, int]
@@ -87,6 +86,8 @@ class _Refusal(Exception):
 class _StrictLoader(Reader, Scanner, Parser, Composer, BaseResolver):
     """PyYAML's pure-Python pipeline without a constructor and without implicit types."""
 
+    depth = 0  # of the collection being composed
+
     def __init__(self, stream: str) -> None:
         Reader.__init__(self, stream)
         Scanner.__init__(self)
@@ -100,7 +101,19 @@ class _StrictLoader(Reader, Scanner, Parser, Composer, BaseResolver):
             raise _Refusal("aliases (*name) are not allowed; write the value out", event.start_mark)
         if isinstance(event, NodeEvent) and event.anchor is not None:
             raise _Refusal("anchors (&name) are not allowed; write the value out", event.start_mark)
-        node = Composer.compose_node(self, parent, index)
+        # The composer recurses once per level: refuse a deep file before Python's stack ends.
+        depth = self.depth
+        if isinstance(event, CollectionStartEvent) and depth >= MAX_NESTING:
+            raise _Refusal(
+                f"lists and mappings nested more than {MAX_NESTING} levels deep; "
+                "no workspace file needs that many",
+                event.start_mark,
+            )
+        self.depth = depth + 1
+        try:
+            node = Composer.compose_node(self, parent, index)
+        finally:
+            self.depth = depth
         explicit = getattr(event, "tag", None)
         if node is not None and explicit not in (None, "!"):
             node.explicit_tag = explicit  # type: ignore[attr-defined]  # even !!str is refused
@@ -113,6 +126,8 @@ try:  # libyaml's scanner and parser, when PyYAML was built with it (PyPI's whee
     class _FastLoader(CParser, Composer, BaseResolver):
         """libyaml's events composed by the same strict composer: about eight times faster
         than the pure-Python scanner. Used only for files it reads without complaint."""
+
+        depth = 0
 
         def __init__(self, stream: str) -> None:
             CParser.__init__(self, stream)

@@ -390,25 +390,9 @@ def _scheme_problems(doc: Document, book: Discounts, catalog: Catalog) -> dict[s
     categories = {item.category for item in catalog.items if item.category}
     found: dict[str, list[Problem]] = {}
     for name, scheme in book.schemes.items():
-        problems = found.setdefault(name, [])
         loc: Loc = ("schemes", name)
-        if isinstance(scheme.tiers, list):
-            for index in range(1, len(scheme.tiers)):
-                before, tier = scheme.tiers[index - 1].from_, scheme.tiers[index].from_
-                if tier <= before:
-                    problems.append(
-                        doc.problem(
-                            (*loc, "tiers", index, "from"),
-                            f"tiers must rise: {tier} is not above the tier before it ({before})",
-                        )
-                    )
-        if scheme.period is not None and scheme.period.to < scheme.period.from_:
-            problems.append(
-                doc.problem(
-                    (*loc, "period", "to"),
-                    f"empty period: {scheme.period.to} is before {scheme.period.from_}",
-                )
-            )
+        problems = [doc.problem((*loc, *where), message) for where, message in scheme.problems()]
+        found[name] = problems
         if scheme.applies_to is not None:
             for field_name, known in (("skus", skus), ("categories", categories)):
                 kind = "sku" if field_name == "skus" else "category"

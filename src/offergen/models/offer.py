@@ -10,7 +10,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from ..limits import MAX_OFFER_LINES
 from .fields import (
+    Code,
     Count,
     Currency,
     Day,
@@ -18,9 +20,11 @@ from .fields import (
     Id,
     Locale,
     Localized,
+    LocalizedParagraph,
     Model,
-    Money,
+    Paragraph,
     Percent,
+    Price,
     Quantity,
     Text,
     VatRate,
@@ -46,10 +50,10 @@ EXCEPTIONS: tuple[str, ...] = (
 class OfferItem(Model):
     """A catalog line (`sku`) or an ad-hoc line (`name`, `unit`, `price`)."""
 
-    sku: Text | None = None
+    sku: Code | None = None
     name: Localized | None = None
     unit: Localized | None = None
-    price: Money | None = None
+    price: Price | None = None
     vat_rate: VatRate | None = None
     qty: Quantity
     discount: Percent = Decimal(0)
@@ -88,7 +92,7 @@ class Approval(Model):
     position: Text | None = None
     date: Day
     covers: Annotated[list[Exception_], Field(min_length=1)] = ["discount"]
-    note: Text | None = None
+    note: Paragraph | None = None
 
 
 class Review(Model):
@@ -100,7 +104,7 @@ class Review(Model):
     date: Day
     verdict: Literal["approved", "changes_requested"]
     covers: list[Exception_] = []
-    note: Text | None = None
+    note: Paragraph | None = None
 
 
 DocumentName = Literal["proposal", "discount_scheme", "contract", "disagreements"]
@@ -110,27 +114,27 @@ ContractType = Literal["supply", "services"]
 class Override(Model):
     """Negotiated wording of one clause of the contract."""
 
-    text: Localized
+    text: LocalizedParagraph
     proposed_by: Literal["client", "seller"] = "client"
     status: Literal["proposed", "agreed", "rejected"] = "proposed"
-    note: Text | None = None
+    note: Paragraph | None = None
 
 
 class Contract(Model):
     """The contract an offer leads to: its number, place, date and negotiated wording."""
 
     type: ContractType
-    number: Text
+    number: Code
     city: Text
     city_en: Text | None = None
     date: Day | None = None
-    overrides: dict[Text, Override] = {}
+    overrides: dict[Code, Override] = {}
 
 
 class Offer(Model):
     """`offers/<id>.yaml`: one offer to one client."""
 
-    number: Text
+    number: Code
     client: Id
     date: Day
     valid_until: Day | None = None
@@ -141,8 +145,8 @@ class Offer(Model):
     vat_rate: VatRate | None = None
     contact: Text | None = None
     manager: Person | None = None
-    intro: Text | None = None
-    items: list[OfferItem] = Field(min_length=1)
+    intro: Paragraph | None = None
+    items: list[OfferItem] = Field(min_length=1, max_length=MAX_OFFER_LINES)
     discount: Percent = Decimal(0)
     terms: Terms = Terms()
     schemes: list[Id] = []
