@@ -11,6 +11,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from ..characters import clean_text
 from ..errors import Problem, ValidationFailed
+from ..glyphs import Coverage, unprintable
 from ..load import load_document
 from .templates import LABELS_FILE
 
@@ -101,9 +102,10 @@ def _missing(root: Path, name: str, what: str = "template") -> Problem:
     return Problem(f"{FOLDER}/{name}", 1, 1, "", f"{what} {why}")
 
 
-def label_problems(root: Path) -> dict[str | None, list[Problem]]:
+def label_problems(root: Path, drawn: Coverage | None = None) -> dict[str | None, list[Problem]]:
     """The problems of templates/labels.yaml: the whole file's (key None) and those of
-    one language (key 'ru' or 'en'), which block the offers in that language."""
+    one language (key 'ru' or 'en'), which block the offers in that language; with the
+    fonts' coverage, characters they cannot draw too."""
     relative = f"{FOLDER}/{LABELS_FILE}"
     path = _confined(root, LABELS_FILE)
     if path is None:
@@ -126,4 +128,7 @@ def label_problems(root: Path) -> dict[str | None, list[Problem]]:
                 clean_text(texts[locale])
             except ValueError as error:
                 found.setdefault(locale, []).append(document.problem((key, locale), str(error)))
+    for loc, problem in unprintable(document, drawn) if drawn else ():
+        language = str(loc[1]) if loc[1:2] in (("ru",), ("en",)) else None
+        found.setdefault(language, []).append(problem)
     return found
