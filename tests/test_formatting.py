@@ -11,6 +11,7 @@ import pytest
 from offergen.formatting import (
     amount_in_words,
     currency_supported,
+    format_amount,
     format_date,
     format_money,
     format_number,
@@ -81,6 +82,29 @@ def test_format_money(amount: Decimal, currency: str, locale: Any, expected: str
     assert format_money(amount, currency, locale) == expected
 
 
+@pytest.mark.parametrize(
+    ("amount", "locale", "money", "cell"),
+    [
+        (D("0.125"), "ru", f"0,125{NBSP}₽", "0,125"),
+        (D("0.1250"), "en", f"RUB{NBSP}0.125", "0.125"),
+        (D("1234.5678"), "ru", f"1{NBSP}234,5678{NBSP}₽", f"1{NBSP}234,5678"),
+        (D("1000.5"), "ru", f"1{NBSP}000,50{NBSP}₽", f"1{NBSP}000,50"),
+        (D("100"), "en", f"RUB{NBSP}100.00", "100.00"),
+        (D("0.00005"), "ru", f"0,0001{NBSP}₽", "0,0001"),  # half-up to four decimals
+    ],
+)
+def test_unit_prices_print_the_decimals_they_have(
+    amount: Decimal, locale: Any, money: str, cell: str
+) -> None:
+    assert format_money(amount, "RUB", locale, max_decimals=4) == money
+    assert format_amount(amount, locale, max_decimals=4) == cell
+
+
+def test_money_takes_two_decimals_at_least() -> None:
+    with pytest.raises(ValueError, match="max_decimals"):
+        format_money(D("1"), "RUB", "ru", max_decimals=1)
+
+
 # --------------------------------------------------------------------------- format_number
 
 
@@ -145,6 +169,14 @@ def test_format_number_rejects_negative_max_decimals() -> None:
 )
 def test_format_percent(value: Decimal, locale: Any, expected: str) -> None:
     assert format_percent(value, locale) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(D("13.30528"), f"13,30528{NBSP}%"), (D("5.00"), f"5{NBSP}%"), (D("12"), f"12{NBSP}%")],
+)
+def test_a_percent_with_every_decimal_it_has(value: Decimal, expected: str) -> None:
+    assert format_percent(value, "ru", max_decimals=None) == expected
 
 
 # --------------------------------------------------------------------------- format_date

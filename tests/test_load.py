@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from offergen.errors import ValidationFailed
+from offergen.limits import MAX_NESTING
 from offergen.load import (
     MAX_FILE_BYTES,
     Document,
@@ -438,3 +439,35 @@ def _same_reading(text: str) -> None:
 def test_a_file_libyaml_refuses_gets_the_strict_loaders_message() -> None:
     assert _fast_node("a: [1, 2\n") == (False, None)
     assert problems_of(b"a: [1, 2\n")[0].startswith("offers/acme.yaml:2:1: invalid YAML:")
+
+
+# --------------------------------------------------------------------------- nesting
+
+
+def _slow_node_of(text: str) -> tuple[bool, Any]:
+    return True, _slow_node(text, PATH)
+
+
+@pytest.mark.parametrize("loader", [_fast_node, _slow_node_of])
+def test_nesting_up_to_the_limit_is_read_by_both_loaders(loader: Any) -> None:
+    deepest = "a: " + "[" * (MAX_NESTING - 1) + "1" + "]" * (MAX_NESTING - 1) + "\n"
+    read, node = loader(deepest)
+    assert read and node is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: " + "[" * MAX_NESTING + "]" * MAX_NESTING,
+        "a:\n" + "".join(" " * i + "- \n" for i in range(0, 2 * MAX_NESTING, 2)),
+        "a: " + "{b: " * MAX_NESTING + "1" + "}" * MAX_NESTING,
+        "a: " + "[" * 100_000 + "]" * 100_000,
+    ],
+    ids=["flow lists", "block lists", "flow mappings", "100000 levels"],
+)
+def test_nesting_beyond_the_limit_is_refused_where_it_passes_it(text: str) -> None:
+    assert _fast_node(text) == (False, None)  # libyaml's events, the same composer
+    (problem,) = problems_of(text.encode())
+    assert problem.endswith(
+        ": lists and mappings nested more than 32 levels deep; no workspace file needs that many"
+    )

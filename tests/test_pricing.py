@@ -256,12 +256,12 @@ def test_totals_identities_hold_for_many_lines() -> None:
     rates: list[VatRate] = [22, 10, 7, 5, 0, "none"]
     for _ in range(300):
         included = rng.choice([True, False])
-        order_discount = rng.choice(["0", "3", "7.5", "12.3456", "100"])
+        order_discount = rng.choice(["0", "3", "7.5", "12.34", "100"])
         lines = []
         for _ in range(rng.randint(1, 6)):
             qty = D(rng.randint(1, 999_999)).scaleb(-rng.randint(0, 3))
             unit_price = D(rng.randint(0, 99_999_999)).scaleb(-rng.randint(0, 4))
-            discount = rng.choice([D(0), D(5), D("33.3333"), D(rng.randint(0, 10000)) / 100])
+            discount = rng.choice([D(0), D(5), D("33.33"), D(rng.randint(0, 10000)) / 100])
             lines.append(
                 ad_hoc(str(unit_price), str(qty), discount=discount, vat_rate=rng.choice(rates))
             )
@@ -516,3 +516,36 @@ def test_catalog_price_by_currency() -> None:
     assert catalog_price(item, "RUB", "RUB") == D("9000.00")
     assert catalog_price(item, "EUR", "RUB") == D("95.50")
     assert catalog_price(item, "USD", "RUB") is None
+
+
+# --------------------------------------------------------------------------- printed discount
+
+
+@pytest.mark.parametrize(
+    ("line", "order", "printed"),
+    [
+        (ad_hoc("1000.00", discount=D("10")), "0", D("10.00")),
+        # 5 % then 12.32 %: 0.95 x 0.8768 = 0.83296, 227 880.00 -> 189 814.92; 16.70 %
+        # would give 189 824.04, so the three decimals the discount has are printed
+        (ad_hoc("18990.00", "12", discount=D("5")), "12.32", D("16.704")),
+        # 0.125 x 3 = 0.375 -> 0.38 at no discount
+        (ad_hoc("0.125", "3"), "0", D("0.00")),
+    ],
+)
+def test_the_printed_discount_gives_back_the_amount(
+    line: dict[str, Any], order: str, printed: Decimal
+) -> None:
+    (priced_line,) = price(line, discount=order).lines
+    assert priced_line.printed_discount == printed
+    shown = priced_line.qty * priced_line.unit_price * (1 - printed / 100)
+    assert round_money(shown) == priced_line.amount
+
+
+def test_a_floor_clipped_line_prints_the_discount_its_amount_implies() -> None:
+    # 3 x 200.00, floor 100.0034 (81.97 net + 22 %): the amount 300.02 is rounded up from
+    # 300.0102; the allowed 49.9983 % would give 300.01, so 49.997 % is printed.
+    catalog = make_catalog(catalog_item("pump", "200.00", min_price=D("81.97")))
+    offer = make_offer(sku_line("pump", "3", discount=D("60")))
+    (line,) = price_offer(offer, catalog, make_rules()).lines
+    assert (line.discount_percent, line.amount) == (D("49.9983"), D("300.02"))
+    assert line.printed_discount == D("49.997")

@@ -11,18 +11,29 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
 from jinja2 import Template, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
+from .characters import clean_text
 from .confine import FOLDER, Refused, read_template
 from .errors import OffergenError, Problem, RenderError, ValidationFailed
+from .limits import MAX_MONEY, MAX_PARAGRAPH_CHARS
 from .load import Document, Loc, load_document
-from .models import Locale, Localized, Model, Negotiation, Text, parse
+from .models import (
+    Locale,
+    Localized,
+    LocalizedParagraph,
+    Model,
+    Negotiation,
+    Paragraph,
+    parse,
+)
 from .negotiation import contract_wording
 
 CLAUSES_DIR = "clauses"
@@ -31,10 +42,25 @@ ClauseId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")]
 SectionId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 
 
+def _param(value: Any) -> Any:
+    """A library parameter clause texts print: text under the text rule, a number in the
+    range of amounts."""
+    if isinstance(value, str):
+        if len(value) > MAX_PARAGRAPH_CHARS:
+            raise ValueError(f"is longer than {MAX_PARAGRAPH_CHARS} characters")
+        return clean_text(value)
+    if isinstance(value, Decimal) and abs(value) > MAX_MONEY:
+        raise ValueError(f"must be at most {MAX_MONEY} either side of 0, got {value}")
+    return value
+
+
+Param = Annotated[Any, BeforeValidator(_param)]
+
+
 class Clause(Model):
     id: ClauseId
-    when: Text | None = None
-    text: Localized
+    when: Paragraph | None = None
+    text: LocalizedParagraph
 
 
 class Section(Model):
@@ -53,7 +79,7 @@ class ClauseLibrary(Model):
 
     title: Localized
     roles: Roles
-    params: dict[str, Any] = Field(default_factory=dict)
+    params: dict[str, Param] = Field(default_factory=dict)
     sections: list[Section] = Field(min_length=1)
 
     @model_validator(mode="after")

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import re
 import shutil
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from .confine import Refused, read_template
+from .glyphs import STYLESHEET, font_families, installed
 from .inputs import renderer_versions
+
+__all__ = ["Finding", "examine", "font_families"]
 
 MIN_PANGO = (1, 44)
 
@@ -71,38 +72,21 @@ def _harfbuzz_subset() -> Finding:
     )
 
 
-def font_families(css: str) -> list[str]:
-    """The font families a stylesheet names, in order, without generic families."""
-    generic = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
-    names: list[str] = []
-    for value in re.findall(r"font(?:-family)?\s*:\s*([^;}]+)", css):
-        for part in value.split(","):
-            quoted = re.search(r"[\"']([^\"']+)[\"']", part)
-            name = quoted.group(1) if quoted else part.strip().split()[-1]
-            if name and name not in generic and name not in names and not name[0].isdigit():
-                names.append(name)
-    return names
-
-
 def _fonts(templates: Path) -> list[Finding]:
     try:
-        css = read_template(templates, "style.css").decode("utf-8", errors="replace")
+        css = read_template(templates, STYLESHEET).decode("utf-8", errors="replace")
     except Refused as refused:
         return [Finding("fonts", False, f"templates/{refused}")]
     families = font_families(css)
     if shutil.which("fc-list") is None:
         return [Finding("fonts", False, "fc-list not found, cannot check " + ", ".join(families))]
-    listed = subprocess.run(
-        ["fc-list", ":", "family"], capture_output=True, text=True, check=False
-    ).stdout
-    installed = {name.strip() for line in listed.splitlines() for name in line.split(",")}
     return [
         Finding(
             f"font {family}",
-            family in installed,
-            "installed" if family in installed else "not installed",
+            bool(installed(family)),
+            "installed" if installed(family) else "not installed",
             "PDFs fall back to another font and differ from other machines' (Debian: "
-            "fonts-dejavu-core)",
+            "fonts-dejavu-core), and `check` cannot tell which characters they draw",
         )
         for family in families
     ]

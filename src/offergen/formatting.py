@@ -101,29 +101,51 @@ def round_money(value: Decimal) -> Decimal:
     return _quantize(_decimal(value, "amount"), 2)
 
 
-def format_money(amount: Decimal, currency: str, locale: Locale) -> str:
-    """Print an amount with its currency, always with two decimals.
+def _price(amount: Decimal, max_decimals: int) -> Decimal:
+    """Money rounded half-up to `max_decimals` (2 or more), without the zeros that follow
+    the second decimal: 0.1250 -> 0.125, 5.5 -> 5.50."""
+    if isinstance(max_decimals, bool) or not isinstance(max_decimals, int) or max_decimals < 2:
+        raise ValueError(f"max_decimals must be an int of at least 2, not {max_decimals!r}")
+    value = _quantize(_decimal(amount, "amount"), max_decimals)
+    exponent = value.normalize().as_tuple().exponent
+    places = max(2, -exponent) if isinstance(exponent, int) else 2
+    return value.quantize(Decimal(1).scaleb(-places))
+
+
+def format_money(amount: Decimal, currency: str, locale: Locale, max_decimals: int = 2) -> str:
+    """Print an amount with its currency, with two decimals (rounded half-up), or up to
+    `max_decimals` for a unit price, which prints the decimals it has: "0,125 ₽".
 
     ru: "1 234 567,89 ₽", "1 350,00 €", "1 350,00 $" (U+00A0 between groups and before
     the sign). en: "RUB 1,234,567.89" (U+00A0 after the code), "€1,350.00", "$1,350.00".
     """
-    value = round_money(amount)
+    value = _price(amount, max_decimals)
     _check_currency(currency)
     babel_locale = _babel_locale(locale)
+    # The value is rounded already; Babel prints every decimal it has, two at least.
     if locale == "en" and currency == "RUB":
         # en_US has no symbol for RUB, and Babel glues the code to the digits ("RUB1.00").
         text = _babel_format_currency(
-            value, currency, format="¤\u00a0#,##0.00", locale=babel_locale, currency_digits=False
+            value,
+            currency,
+            format="¤\u00a0#,##0.00",
+            locale=babel_locale,
+            currency_digits=False,
+            decimal_quantization=False,
         )
     else:
-        text = _babel_format_currency(value, currency, locale=babel_locale)
+        text = _babel_format_currency(
+            value, currency, locale=babel_locale, decimal_quantization=False
+        )
     return _nbsp(text)
 
 
-def format_amount(amount: Decimal, locale: Locale) -> str:
-    """Print money without its currency, as table cells do: "125 000,00" / "125,000.00"."""
+def format_amount(amount: Decimal, locale: Locale, max_decimals: int = 2) -> str:
+    """Print money without its currency, as table cells do: "125 000,00" / "125,000.00";
+    a unit price with up to `max_decimals`: "0,125"."""
+    pattern = "#,##0.00" + "#" * (max_decimals - 2)
     text = _babel_format_decimal(
-        round_money(amount), format="#,##0.00", locale=_babel_locale(locale)
+        _price(amount, max_decimals), format=pattern, locale=_babel_locale(locale)
     )
     return _nbsp(text)
 
@@ -157,13 +179,19 @@ def format_number(value: Decimal, locale: Locale, max_decimals: int = 3) -> str:
     return _nbsp(text)
 
 
-def format_percent(value: Decimal, locale: Locale) -> str:
+def format_percent(value: Decimal, locale: Locale, max_decimals: int | None = 2) -> str:
     """Print a rate given in percent (22 means 22 %): "22 %"/"22%", "7,85 %"/"7.85%".
 
-    At most two decimals (half-up), trailing zeros dropped; ru puts U+00A0 before "%".
+    At most `max_decimals` (half-up; None: every decimal the value has), trailing zeros
+    dropped; ru puts U+00A0 before "%".
     """
-    rounded = _quantize(_decimal(value), 2)
-    text = _babel_format_decimal(rounded, format=_plain_pattern(2), locale=_babel_locale(locale))
+    number = _decimal(value)
+    if max_decimals is None:
+        exponent = number.as_tuple().exponent
+        max_decimals = max(0, -exponent) if isinstance(exponent, int) else 0
+    rounded = _quantize(number, max_decimals)
+    pattern = _plain_pattern(max_decimals)
+    text = _babel_format_decimal(rounded, format=pattern, locale=_babel_locale(locale))
     return _nbsp(text) + (_NBSP + "%" if locale == "ru" else "%")
 
 

@@ -9,7 +9,6 @@ models to check. Every failure becomes a `Problem` with path, line and column.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,16 +16,16 @@ from typing import Any
 
 import yaml
 from yaml.composer import Composer
-from yaml.events import AliasEvent, NodeEvent
+from yaml.events import AliasEvent, CollectionStartEvent, NodeEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.parser import Parser
 from yaml.reader import Reader
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
+from .characters import shown
 from .errors import Problem, ValidationFailed
-
-MAX_FILE_BYTES = 1024 * 1024
+from .limits import MAX_FILE_BYTES, MAX_NESTING
 
 Loc = tuple[str | int, ...]
 Position = tuple[int, int]
@@ -42,21 +41,15 @@ _PLAIN_TAGS = {
 
 
 def format_loc(loc: Loc) -> str:
-    """Write a data path the way users read it: `items[2].qty`."""
+    """Write a data path the way users read it: `items[2].qty` (a key's control
+    characters escaped)."""
     text = ""
     for part in loc:
         if isinstance(part, int):
             text += f"[{part}]"
-        elif not _PLAIN_KEY.fullmatch(part):  # a key the path would garble: ["a\rb"]
-            text += f"[{json.dumps(part, ensure_ascii=False)}]"
         else:
-            text += f".{part}" if text else part
+            text += f".{shown(part)}" if text else shown(part)
     return text
-
-
-# Keys printed as they are in a path (clause ids have dots: payment.balance): no
-# brackets, quotes, spaces or invisible characters.
-_PLAIN_KEY = re.compile(r"[^\s\[\]\"'\x00-\x1f\x7f-\x9f]+")
 
 
 @dataclass
@@ -93,6 +86,8 @@ class _Refusal(Exception):
 class _StrictLoader(Reader, Scanner, Parser, Composer, BaseResolver):
     """PyYAML's pure-Python pipeline without a constructor and without implicit types."""
 
+    depth = 0  # of the collection being composed
+
     def __init__(self, stream: str) -> None:
         Reader.__init__(self, stream)
         Scanner.__init__(self)
@@ -106,7 +101,19 @@ class _StrictLoader(Reader, Scanner, Parser, Composer, BaseResolver):
             raise _Refusal("aliases (*name) are not allowed; write the value out", event.start_mark)
         if isinstance(event, NodeEvent) and event.anchor is not None:
             raise _Refusal("anchors (&name) are not allowed; write the value out", event.start_mark)
-        node = Composer.compose_node(self, parent, index)
+        # The composer recurses once per level: refuse a deep file before Python's stack ends.
+        depth = self.depth
+        if isinstance(event, CollectionStartEvent) and depth >= MAX_NESTING:
+            raise _Refusal(
+                f"lists and mappings nested more than {MAX_NESTING} levels deep; "
+                "no workspace file needs that many",
+                event.start_mark,
+            )
+        self.depth = depth + 1
+        try:
+            node = Composer.compose_node(self, parent, index)
+        finally:
+            self.depth = depth
         explicit = getattr(event, "tag", None)
         if node is not None and explicit not in (None, "!"):
             node.explicit_tag = explicit  # type: ignore[attr-defined]  # even !!str is refused
@@ -119,6 +126,8 @@ try:  # libyaml's scanner and parser, when PyYAML was built with it (PyPI's whee
     class _FastLoader(CParser, Composer, BaseResolver):
         """libyaml's events composed by the same strict composer: about eight times faster
         than the pure-Python scanner. Used only for files it reads without complaint."""
+
+        depth = 0
 
         def __init__(self, stream: str) -> None:
             CParser.__init__(self, stream)

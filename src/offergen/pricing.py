@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, Decimal, localcontext
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, localcontext
+from functools import cached_property
 
 from .discounts import (
     Clip,
@@ -40,6 +41,9 @@ from .models import (
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
+# Decimals a printed discount may need: an amount under 10^27 is pinned to the kopeck by
+# a percent of as many decimals as it has digits.
+_MOST_PERCENT_PLACES = 30
 VatRate = int | str  # 22, 10, 7, 5, 0 or "none" (exempt)
 
 
@@ -70,6 +74,11 @@ def convert_price(
         return round_money(price / source * target)
 
 
+def round_to(value: Decimal, places: int) -> Decimal:
+    """`value` rounded half-up to `places` decimals."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
 def _vat_factor(rate: VatRate) -> Decimal:
     return Decimal(1) if isinstance(rate, str) else 1 + Decimal(rate) / HUNDRED
 
@@ -90,6 +99,24 @@ class PricedLine:
     steps: tuple[Step, ...] = ()
     skips: tuple[Skip, ...] = ()
     clips: tuple[Clip, ...] = ()
+
+    @cached_property
+    def printed_discount(self) -> Decimal:
+        """The line's discount as documents print it, so that a reader recomputes the
+        amount from the printed numbers: round_half_up(qty × unit price × (1 − d)). Its
+        percent to the fewest decimals (two at least) that do; stacked discounts may need
+        more (0.96 × 0.98 × 0.97 leaves 8.7424 %). A line the floor clipped takes the
+        percent its amount implies, since the floor's amount is rounded up, not half-up."""
+        with localcontext() as ctx:
+            ctx.prec = 60
+            list_value = self.qty * self.unit_price
+            implied = (1 - self.amount / list_value) * HUNDRED if list_value else Decimal(0)
+            for percent in (self.discount_percent, implied):
+                for places in range(2, _MOST_PERCENT_PLACES + 1):
+                    shown = round_to(percent, places)
+                    if round_money(list_value * (1 - shown / HUNDRED)) == self.amount:
+                        return shown
+        return round_to(self.discount_percent, 2)  # pragma: no cover - no line needs more
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import ValidationFailed, counted
 from .formatting import format_amount, format_date, format_number, format_percent
+from .limits import PRICE_DECIMALS
 from .past import HistoryRow
 from .pricing import PricedOffer, step_cuts
 from .workspace import Workspace, offer_source
@@ -129,8 +130,8 @@ def price_table(workspace: Workspace, offer_id: str) -> str:
             line.name.get(locale) or "",
             format_number(line.qty, locale),
             line.unit.get(locale) or "",
-            format_amount(line.unit_price, locale),
-            format_percent(line.discount_percent, locale) if line.discount_percent else "",
+            format_amount(line.unit_price, locale, PRICE_DECIMALS),
+            format_percent(line.printed_discount, locale, None) if line.discount_percent else "",
             format_amount(line.amount, locale),
             str(line.vat_rate),
             format_amount(line.vat, locale),
@@ -177,11 +178,12 @@ def price_explanation(workspace: Workspace, offer_id: str, labels: dict[str, str
     for line in priced.lines:
         out.append(
             f"{line.number}. {text.local(line.name)}: {format_number(line.qty, text.locale)} "
-            f"{text.local(line.unit)} × {text.money(line.unit_price)} = "
+            f"{text.local(line.unit)} × {text.price(line.unit_price)} = "
             f"{text.money(line.list_amount)}"
         )
         out += [f"   {row}" for row in line_explanation(line, book, text, offer.date.year)]
-        out.append(f"   = {text.percent(line.discount_percent)} → {text.money(line.amount)}")
+        shown = format_percent(line.printed_discount, text.locale, max_decimals=None)
+        out.append(f"   = {shown} → {text.money(line.amount)}")
     out += [
         "",
         text(

@@ -19,6 +19,7 @@ from typing import Any, TypeVar, get_args
 from .cards import client_problems, seller_problems
 from .clauses import load_library
 from .errors import Problem, ValidationFailed, did_you_mean
+from .glyphs import Coverage, coverage, unprintable
 from .load import Document, Loc, load_document
 from .models import (
     ID_PATTERN,
@@ -167,7 +168,7 @@ def load_workspace(
 
     `judges` add problems of offers located in their files; they see every offer whose
     references hold, before the rules' errors block any, so no rule hides another.
-    `layouts=False` leaves the layouts and labels unchecked: a past state loaded only to
+    `layouts=False` leaves the layouts, labels and fonts unchecked: a past state loaded only to
     tell what its documents say has its clause libraries and nothing else of templates/,
     and `rules=False` leaves the policy alone too: what a past version said does not
     change with today's policy."""
@@ -180,9 +181,11 @@ def load_workspace(
     clients = _read_clients(collector)
     offers, uses = _read_offers(collector)
     known_types = set(get_args(ContractType))  # another type is the offer's own problem
-    _check_libraries(collector, {u.contract or "" for u in uses.values()} & known_types)
+    drawn = coverage(templates_of(collector.root)) if layouts else None
+    _check_libraries(collector, {u.contract or "" for u in uses.values()} & known_types, drawn)
     if layouts:
-        _check_templates(collector, uses)
+        _check_templates(collector, uses, drawn)
+        _check_glyphs(collector, drawn)
     if config is None or catalog is None:
         problems = [problem for problem, _ in collector.found]
         raise ValidationFailed(problems, sorted(uses), len(uses))
@@ -361,17 +364,21 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _check_libraries(collector: _Collector, types: set[str]) -> None:
+def _check_libraries(collector: _Collector, types: set[str], drawn: Coverage | None) -> None:
     """Each clause library an offer's contract uses, read once; its problems block them."""
     templates = templates_of(collector.root)
     for contract_type in sorted(types):
         try:
-            load_library(templates, contract_type)
+            loaded = load_library(templates, contract_type)
         except ValidationFailed as failed:
             collector.add(("library", contract_type), failed.problems)
+            continue
+        if drawn is not None:
+            found = [problem for _, problem in unprintable(loaded.source, drawn)]
+            collector.add(("library", contract_type), found)
 
 
-def _check_templates(collector: _Collector, uses: dict[str, _Uses]) -> None:
+def _check_templates(collector: _Collector, uses: dict[str, _Uses], drawn: Coverage | None) -> None:
     """Each layout the offers' documents use and the labels of their languages."""
     from .render.check import label_problems, template_problems
 
@@ -379,8 +386,35 @@ def _check_templates(collector: _Collector, uses: dict[str, _Uses]) -> None:
     documents = sorted({name for used in uses.values() for name in used.documents})
     for name, problems in template_problems(templates, documents).items():
         collector.add(("document", name), problems)
-    for locale, problems in label_problems(templates, SHIPPED_TEMPLATES).items():
+    for locale, problems in label_problems(templates, SHIPPED_TEMPLATES, drawn).items():
         collector.add(EVERYTHING if locale is None else ("locale", locale), problems)
+
+
+# What no document prints: who reviewed or approved an offer, and why.
+_UNPRINTED: tuple[Loc, ...] = (("review",), ("approval",), ("contract", "overrides", "*", "note"))
+
+
+def _check_glyphs(collector: _Collector, drawn: Coverage | None) -> None:
+    """Characters no font of the documents draws, in the texts of the data files; each
+    blocks what a problem at its place would."""
+    if drawn is None:
+        return
+    for relative, document in collector.sources.items():
+        skip = _UNPRINTED if relative.startswith(f"{OFFERS_DIR}/") else ()
+        for loc, problem in unprintable(document, drawn, skip):
+            collector.add(_scope_of(relative, loc, document.data), [problem])
+
+
+def _scope_of(relative: str, loc: Loc, data: Any) -> Scope:
+    folder, _, name = relative.partition("/")
+    if folder in (CLIENTS_DIR, OFFERS_DIR):
+        return ("client" if folder == CLIENTS_DIR else "offer", name.removesuffix(".yaml"))
+    inside = loc[1] if len(loc) > 1 else None
+    if relative == CATALOG_FILE and loc[0] == "items" and inside is not None:
+        return _item_scope(data.get("items"), inside)
+    if relative == DISCOUNTS_FILE:
+        return ("scheme", str(inside)) if loc[0] == "schemes" and inside else ("discounts", "")
+    return EVERYTHING
 
 
 # --- discount schemes -----------------------------------------------------------------------
@@ -391,25 +425,9 @@ def _scheme_problems(doc: Document, book: Discounts, catalog: Catalog) -> dict[s
     categories = {item.category for item in catalog.items if item.category}
     found: dict[str, list[Problem]] = {}
     for name, scheme in book.schemes.items():
-        problems = found.setdefault(name, [])
         loc: Loc = ("schemes", name)
-        if isinstance(scheme.tiers, list):
-            for index in range(1, len(scheme.tiers)):
-                before, tier = scheme.tiers[index - 1].from_, scheme.tiers[index].from_
-                if tier <= before:
-                    problems.append(
-                        doc.problem(
-                            (*loc, "tiers", index, "from"),
-                            f"tiers must rise: {tier} is not above the tier before it ({before})",
-                        )
-                    )
-        if scheme.period is not None and scheme.period.to < scheme.period.from_:
-            problems.append(
-                doc.problem(
-                    (*loc, "period", "to"),
-                    f"empty period: {scheme.period.to} is before {scheme.period.from_}",
-                )
-            )
+        problems = [doc.problem((*loc, *where), message) for where, message in scheme.problems()]
+        found[name] = problems
         if scheme.applies_to is not None:
             for field_name, known in (("skus", skus), ("categories", categories)):
                 kind = "sku" if field_name == "skus" else "category"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..discounts import Outcome
-from ..formatting import format_date, format_number
+from ..formatting import format_date, format_number, format_percent
 from ..models import Catalog, Discounts, Scheme
 from ..pricing import PricedLine, PricedOffer
 from ..render import DocumentMeta
@@ -194,7 +194,7 @@ def _worked(line: PricedLine, book: Discounts, text: Text) -> list[str]:
             name=text.local(line.name),
             qty=format_number(line.qty, text.locale),
             unit=text.local(line.unit),
-            price=text.money(line.unit_price),
+            price=text.price(line.unit_price),
             amount=text.money(line.list_amount),
         )
     ]
@@ -202,7 +202,7 @@ def _worked(line: PricedLine, book: Discounts, text: Text) -> list[str]:
     rows.append(
         text(
             "example_total",
-            percent=text.percent(line.discount_percent),
+            percent=format_percent(line.printed_discount, text.locale, max_decimals=None),
             amount=text.money(line.amount),
         )
     )

@@ -57,7 +57,7 @@ def _next_from(outcome: Outcome) -> Decimal | None:
 def clip_text(clip: Clip, text: Text) -> str:
     if clip.kind == "cap":
         return text("clip_cap", limit=text.percent(clip.limit))
-    return text("clip_floor", limit=text.money(clip.limit))
+    return text("clip_floor", limit=text.price(clip.limit))
 
 
 def hint_text(outcome: Outcome, book: Discounts, text: Text) -> str:

@@ -1,6 +1,8 @@
 """Turn a priced offer into the printed specification: items table, totals, sum in words.
 
 The proposal and the contract's specification appendix print the same table from here.
+Every printed line recomputes from its printed numbers: the unit price prints the decimals
+it has (up to four), the discount as many as the line's amount needs.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from ..formatting import (
     format_number,
     format_percent,
 )
+from ..limits import PRICE_DECIMALS
 from ..models import Locale
 from ..pricing import PricedLine, PricedOffer, VatGroup
 from .text import Text
@@ -62,10 +65,16 @@ def _line(line: PricedLine, text: Text) -> dict[str, str]:
         "name": name,
         "unit": unit,
         "qty": format_number(line.qty, locale),
-        "price": format_amount(line.unit_price, locale),
-        "discount": format_percent(line.discount_percent, locale) if line.discount_percent else "—",
+        "price": format_amount(line.unit_price, locale, PRICE_DECIMALS),
+        "discount": _discount(line, locale),
         "amount": format_amount(line.amount, locale),
     }
+
+
+def _discount(line: PricedLine, locale: Locale) -> str:
+    if not line.discount_percent:
+        return "—"
+    return format_percent(line.printed_discount, locale, max_decimals=None)
 
 
 def _row(label: str, value: str, strong: bool = False) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from ..errors import RenderError
 from ..formatting import format_money, format_percent
+from ..limits import PRICE_DECIMALS
 from ..models import Locale, Localized
 from ..render.templates import LABELS_FILE
 
@@ -37,6 +38,10 @@ class Text:
 
     def money(self, value: Decimal) -> str:
         return format_money(value, self.currency, self.locale)
+
+    def price(self, value: Decimal) -> str:
+        """A unit price, with the decimals it has (up to four)."""
+        return format_money(value, self.currency, self.locale, PRICE_DECIMALS)
 
     def percent(self, value: Decimal) -> str:
         return format_percent(value, self.locale)

@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-from .fields import Currency, Flag, Localized, Model, Money, Text, VatRate
+from .fields import Code, Currency, Flag, Localized, LocalizedParagraph, Model, Price, VatRate
 
 
 class CatalogItem(Model):
-    sku: Text
+    sku: Code
     name: Localized
     unit: Localized
-    price: Money
-    prices: dict[Currency, Money] = {}
+    price: Price
+    prices: dict[Currency, Price] = {}
     vat_rate: VatRate | None = None
-    category: Text | None = None
-    description: Localized | None = None
-    min_price: Money | None = None  # the floor of the net unit price, workspace currency
-    min_prices: dict[Currency, Money] = {}  # floors in other currencies
+    category: Code | None = None
+    description: LocalizedParagraph | None = None
+    min_price: Price | None = None  # the floor of the net unit price, workspace currency
+    min_prices: dict[Currency, Price] = {}  # floors in other currencies
 
 
 class Catalog(Model):
     """`catalog.yaml`: the price list, in the workspace currency."""
 
     prices_include_vat: Flag | None = None
-    categories: dict[Text, Localized] = {}  # category code: its name as documents print it
+    categories: dict[Code, Localized] = {}  # category code: its name as documents print it
     items: list[CatalogItem] = []  # a new workspace starts with none

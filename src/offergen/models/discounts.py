@@ -2,16 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Discriminator, Field, Tag, model_validator
 
-from .fields import ID_PATTERN, Currency, Day, Localized, Model, Percent, Text, Threshold
+from ..limits import MAX_QUANTITY, MONEY_DECIMALS, PERCENT_DECIMALS, QUANTITY_DECIMALS
+from .fields import (
+    ID_PATTERN,
+    Code,
+    Currency,
+    Day,
+    Localized,
+    LocalizedParagraph,
+    Model,
+    Percent,
+    Threshold,
+)
 
 Basis = Literal["order_total", "line_qty", "client_tier", "annual_turnover", "prepayment", "promo"]
 LINE_BASES = ("line_qty", "promo")
+# What a tier's threshold measures, by basis: (what it is, decimals, largest); thresholds
+# print as that kind, so they take no finer decimals than it prints.
+_THRESHOLDS: dict[str, tuple[str, int, Decimal | None]] = {
+    "order_total": ("amounts", MONEY_DECIMALS, None),
+    "annual_turnover": ("amounts", MONEY_DECIMALS, None),
+    "line_qty": ("quantities", QUANTITY_DECIMALS, MAX_QUANTITY),
+    "prepayment": ("percents", PERCENT_DECIMALS, Decimal(100)),
+}
+
+
+def _decimals(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 class Policy(Model):
@@ -30,8 +55,8 @@ class Tier(Model):
 
 
 class AppliesTo(Model):
-    categories: list[Text] = []
-    skus: list[Text] = []
+    categories: list[Code] = []
+    skus: list[Code] = []
 
     @model_validator(mode="after")
     def _something(self) -> AppliesTo:
@@ -56,7 +81,7 @@ class Period(Model):
 
 
 TierList = Annotated[list[Tier], Field(min_length=1)]
-TierMap = dict[str, Percent]
+TierMap = dict[Code, Percent]
 Tiers = Annotated[
     Annotated[TierList, Tag("list")] | Annotated[TierMap, Tag("map")],
     Discriminator(lambda value: "map" if isinstance(value, dict) else "list"),
@@ -73,7 +98,7 @@ class Scheme(Model):
     applies_to: AppliesTo | None = None
     period: Period | None = None
     currency: Currency | None = None  # of the tier thresholds; the workspace's by default
-    note: Localized | None = None  # extra conditions printed in the appendix
+    note: LocalizedParagraph | None = None  # extra conditions printed in the appendix
 
     @model_validator(mode="before")
     @classmethod
@@ -105,6 +130,25 @@ class Scheme(Model):
         elif self.percent is not None:
             raise ValueError(f"a {self.basis} scheme takes its percents from tiers")
         return self
+
+    def problems(self) -> Iterator[tuple[tuple[str | int, ...], str]]:
+        """What cannot hold in a scheme that parsed, as (where in the scheme, message):
+        tiers that do not rise, thresholds finer or larger than the basis measures, an
+        empty period."""
+        tiers = self.tiers if isinstance(self.tiers, list) else []
+        what, decimals, largest = _THRESHOLDS.get(self.basis, ("", 0, None))
+        measures = f"this scheme's basis ({self.basis}) measures {what}"
+        for index, tier in enumerate(tiers):
+            where, start = ("tiers", index, "from"), tier.from_
+            if _decimals(start) > decimals:
+                yield where, f"{measures}: at most {decimals} digits after the point"
+            elif largest is not None and start > largest:
+                yield where, f"{measures}: must be at most {largest}, got {start}"
+            elif index and start <= tiers[index - 1].from_:
+                before = tiers[index - 1].from_
+                yield where, f"tiers must rise: {start} is not above the tier before it ({before})"
+        if self.period is not None and self.period.to < self.period.from_:
+            yield ("period", "to"), f"empty period: {self.period.to} is before {self.period.from_}"
 
     @property
     def level(self) -> Literal["line", "order"]:

@@ -11,7 +11,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from ..limits import MAX_OFFER_LINES
 from .fields import (
+    Code,
     Count,
     Currency,
     Day,
@@ -19,9 +21,11 @@ from .fields import (
     Id,
     Locale,
     Localized,
+    LocalizedParagraph,
     Model,
-    Money,
+    Paragraph,
     Percent,
+    Price,
     Quantity,
     Text,
     VatRate,
@@ -47,10 +51,10 @@ EXCEPTIONS: tuple[str, ...] = (
 class OfferItem(Model):
     """A catalog line (`sku`) or an ad-hoc line (`name`, `unit`, `price`)."""
 
-    sku: Text | None = None
+    sku: Code | None = None
     name: Localized | None = None
     unit: Localized | None = None
-    price: Money | None = None
+    price: Price | None = None
     vat_rate: VatRate | None = None
     qty: Quantity
     discount: Percent = Decimal(0)
@@ -89,7 +93,7 @@ class Approval(Model):
     position: Text | None = None
     date: Day
     covers: Annotated[list[Exception_], Field(min_length=1)] = ["discount"]
-    note: Text | None = None
+    note: Paragraph | None = None
 
 
 class Review(Model):
@@ -101,7 +105,7 @@ class Review(Model):
     date: Day
     verdict: Literal["approved", "changes_requested"]
     covers: list[Exception_] = []
-    note: Text | None = None
+    note: Paragraph | None = None
 
 
 DocumentName = Literal["proposal", "discount_scheme", "contract", "disagreements"]
@@ -118,8 +122,8 @@ class Round(Model):
 
     by: Party
     date: Day | None = None  # the older `overrides:` form had no dates
-    text: Localized
-    note: Text | None = None
+    text: LocalizedParagraph
+    note: Paragraph | None = None
 
 
 class Agreement(Model):
@@ -127,7 +131,7 @@ class Agreement(Model):
     word for word (`wording: client`); a plain `client` or `seller` says the latter."""
 
     date: Day | None = None
-    text: Localized | None = None
+    text: LocalizedParagraph | None = None
     wording: Party | None = None
 
     @model_validator(mode="before")
@@ -149,11 +153,11 @@ class Negotiation(Model):
     """Every side's wording of one clause of the contract: the draft's (`draft`, else the
     clause library's), each round of proposals, the state, and the agreed wording."""
 
-    draft: Localized | None = None  # the wording we sent, where it is not the library's
+    draft: LocalizedParagraph | None = None  # the wording we sent, where not the library's
     rounds: list[Round] = Field(min_length=1)
     agreed: Agreement | None = None
     state: PointState = Field(default="open", validate_default=True)
-    note: Text | None = None
+    note: Paragraph | None = None
 
     @field_validator("rounds")
     @classmethod
@@ -213,10 +217,10 @@ class Override(Model):
     """The older form of a negotiated clause (`contract.overrides`), still read: one
     text, who proposed it and whether it was agreed. See `as_negotiation`."""
 
-    text: Localized
+    text: LocalizedParagraph
     proposed_by: Party = "client"
     status: Literal["proposed", "agreed", "rejected"] = "proposed"
-    note: Text | None = None
+    note: Paragraph | None = None
 
     def as_negotiation(self) -> Negotiation:
         """Proposed: an open round by its proposer; agreed: agreed in that wording;
@@ -235,12 +239,12 @@ class Contract(Model):
     clauses (`negotiation`, or the older `overrides`)."""
 
     type: ContractType
-    number: Text
+    number: Code
     city: Text
     city_en: Text | None = None
     date: Day | None = None
-    negotiation: dict[Text, Negotiation] = {}
-    overrides: dict[Text, Override] = {}
+    negotiation: dict[Code, Negotiation] = {}
+    overrides: dict[Code, Override] = {}
 
     @property
     def points(self) -> dict[str, Negotiation]:
@@ -252,7 +256,7 @@ class Contract(Model):
 class Offer(Model):
     """`offers/<id>.yaml`: one offer to one client."""
 
-    number: Text
+    number: Code
     client: Id
     date: Day
     valid_until: Day | None = None
@@ -263,8 +267,8 @@ class Offer(Model):
     vat_rate: VatRate | None = None
     contact: Text | None = None
     manager: Person | None = None
-    intro: Text | None = None
-    items: list[OfferItem] = Field(min_length=1)
+    intro: Paragraph | None = None
+    items: list[OfferItem] = Field(min_length=1, max_length=MAX_OFFER_LINES)
     discount: Percent = Decimal(0)
     terms: Terms = Terms()
     schemes: list[Id] = []

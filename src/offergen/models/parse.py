@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -60,6 +61,9 @@ def parse_parts(
 
 
 def _problem(model: type[Model], document: Document, detail: ErrorDetails) -> Problem:
+    if detail["loc"][-1:] == ("[key]",):  # a mapping's key, not its value, is wrong
+        loc = _data_loc(document.data, detail["loc"][:-1])
+        return document.problem(loc, f"key {_message(detail)}", key=True)
     loc = _data_loc(document.data, detail["loc"])
     kind = detail["type"]
     if kind == "extra_forbidden":
@@ -74,6 +78,8 @@ def _data_loc(data: Any, loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
     path: list[int | str] = []
     node = data
     for index, part in enumerate(loc):
+        if isinstance(node, dict) and isinstance(part, str) and part not in node:
+            part = _written_key(node, part)
         found = (isinstance(node, dict) and part in node) or (
             isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
         )
@@ -85,8 +91,17 @@ def _data_loc(data: Any, loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
     return tuple(path)
 
 
+def _written_key(node: dict[str, Any], part: str) -> str:
+    """The key as the file wrote it: pydantic reports a lone surrogate as U+FFFD."""
+    for key in node:
+        if key.encode("utf-8", "surrogatepass").decode("utf-8", "replace") == part:
+            return key
+    return part
+
+
 def _message(detail: ErrorDetails) -> str:
-    kind, ctx, value = detail["type"], detail.get("ctx", {}), detail.get("input")
+    kind, value = detail["type"], detail.get("input")
+    ctx = {key: _plain(limit) for key, limit in detail.get("ctx", {}).items()}
     shown = format(value, "f") if isinstance(value, Decimal) else repr(value)
     messages: dict[str, Callable[[], str]] = {
         "value_error": lambda: str(ctx.get("error", detail["msg"])),
@@ -105,18 +120,36 @@ def _message(detail: ErrorDetails) -> str:
         ),
         "string_type": lambda: f"must be text, got {shown}",
         "string_too_short": lambda: "must not be empty",
-        "string_too_long": lambda: f"is longer than {ctx['max_length']} characters",
+        "string_too_long": lambda: _too_long(value, ctx),
         "string_pattern_mismatch": lambda: f"{shown} must match {ctx['pattern']}",
         "bool_type": lambda: f"must be true or false, got {shown}",
         "literal_error": lambda: f"must be one of {ctx['expected']}, got {shown}",
         "list_type": lambda: f"must be a list, got {shown}",
         "too_short": lambda: "must not be empty",
+        "too_long": lambda: _too_long(value, ctx),
         "dict_type": lambda: f"must be a mapping of keys to values, got {shown}",
         "model_type": lambda: f"must be a mapping of keys to values, got {shown}",
         "model_attributes_type": lambda: f"must be a mapping of keys to values, got {shown}",
     }
     make = messages.get(kind)
     return make() if make else detail["msg"].lower()
+
+
+def _plain(value: Any) -> Any:
+    """A limit as written in a message: pydantic gives a Decimal as its repr."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, str) and (found := re.fullmatch(r"Decimal\('([^']*)'\)", value)):
+        return found.group(1)
+    return value
+
+
+def _too_long(value: Any, ctx: dict[str, Any]) -> str:
+    most = ctx["max_length"]
+    if isinstance(value, str):
+        return f"is longer than {most} characters ({len(value)})"
+    count = len(value) if isinstance(value, list | dict) else ctx.get("actual_length")
+    return f"has {count} entries; at most {most} are allowed"
 
 
 def _unknown_key(model: type[Model], loc: tuple[str | int, ...]) -> str:

@@ -10,7 +10,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
-from .fields import Count, Currency, Flag, Locale, Model, Money, Percent, Text, VatRate
+from ..limits import FIRST_DAY, LAST_DAY
+from .fields import Code, Count, Currency, Flag, Locale, Model, Money, Percent, Text, VatRate
 
 ClientKind = Literal["company", "entrepreneur", "foreign"]
 
@@ -18,10 +19,10 @@ ClientKind = Literal["company", "entrepreneur", "foreign"]
 class Bank(Model):
     name: Text
     name_en: Text | None = None  # for English documents: "Sberbank"
-    bik: Text | None = None
-    account: Text
-    corr_account: Text | None = None
-    swift: Text | None = None
+    bik: Code | None = None
+    account: Code
+    corr_account: Code | None = None
+    swift: Code | None = None
     address: Text | None = None
 
 
@@ -43,8 +44,8 @@ class Signatory(Model):
 class Person(Model):
     name: Text
     position: Text | None = None
-    email: Text | None = None
-    phone: Text | None = None
+    email: Code | None = None
+    phone: Code | None = None
     name_en: Text | None = None
     position_en: Text | None = None
 
@@ -52,13 +53,13 @@ class Person(Model):
 class Seller(Model):
     name: Text
     name_en: Text | None = None
-    inn: Text
-    kpp: Text | None = None
-    ogrn: Text
+    inn: Code
+    kpp: Code | None = None
+    ogrn: Code
     address: Text
     address_en: Text | None = None
-    phone: Text | None = None
-    email: Text | None = None
+    phone: Code | None = None
+    email: Code | None = None
     website: Text | None = None
     bank: Bank
     signatory: Signatory
@@ -111,19 +112,21 @@ class Client(Model):
     name: Text
     kind: ClientKind
     locale: Locale | None = None
-    inn: Text | None = None
-    kpp: Text | None = None
-    ogrn: Text | None = None
+    inn: Code | None = None
+    kpp: Code | None = None
+    ogrn: Code | None = None
     country: Text | None = None
-    registration_number: Text | None = None
-    vat_id: Text | None = None
+    registration_number: Code | None = None
+    vat_id: Code | None = None
     address: Text
-    phone: Text | None = None
-    email: Text | None = None
+    phone: Code | None = None
+    email: Code | None = None
     bank: Bank | None = None
     signatory: Signatory | None = None
     contacts: list[Person] = []
-    tier: Text | None = None
+    tier: Code | None = None
     needs: list[Text] = []
-    turnover: dict[Annotated[int, Field(ge=1990, le=2100)], Money] = {}  # purchases per year
+    turnover: dict[
+        Annotated[int, Field(ge=FIRST_DAY.year, le=LAST_DAY.year)], Money
+    ] = {}  # purchases per year
     reliability: Reliability | None = None

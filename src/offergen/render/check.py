@@ -19,8 +19,10 @@ from docx import Document
 from jinja2 import TemplateSyntaxError, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
+from ..characters import clean_text
 from ..confine import FOLDER, MISSING, Refused, read_template, template_file
 from ..errors import Problem, ValidationFailed, did_you_mean
+from ..glyphs import Coverage, unprintable
 from ..load import Document as Source
 from ..load import load_document
 from .pdf import STYLESHEET
@@ -173,9 +175,12 @@ def _docx_problems(root: Path, name: str) -> list[Problem]:
     return []
 
 
-def label_problems(root: Path, reference: Path | None = None) -> dict[str | None, list[Problem]]:
+def label_problems(
+    root: Path, reference: Path | None = None, drawn: Coverage | None = None
+) -> dict[str | None, list[Problem]]:
     """The problems of templates/labels.yaml: the whole file's (key None) and those of
-    one language (key 'ru' or 'en'), which block the offers in that language.
+    one language (key 'ru' or 'en'), which block the offers in that language; with the
+    fonts' coverage, characters they cannot draw too.
 
     `reference` is the labels.yaml shipped with offergen, which names every label the
     documents print and the `{field}`s offergen fills in each: a workspace's own labels
@@ -198,6 +203,14 @@ def label_problems(root: Path, reference: Path | None = None) -> dict[str | None
                 found.setdefault(locale, []).append(
                     document.problem((key,), f"needs a {locale!r} text")
                 )
+                continue
+            try:
+                clean_text(texts[locale])
+            except ValueError as error:
+                found.setdefault(locale, []).append(document.problem((key, locale), str(error)))
+    for loc, problem in unprintable(document, drawn) if drawn else ():
+        language = str(loc[1]) if loc[1:2] in (("ru",), ("en",)) else None
+        found.setdefault(language, []).append(problem)
     if reference is not None and reference.resolve() != root.resolve():
         try:
             shipped = _fields(read_template(reference, LABELS_FILE))
