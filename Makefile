@@ -19,9 +19,18 @@ $(DEV): $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $@
 
-# Best effort, never fatal: HarfBuzz's subsetter makes WeasyPrint's PDFs faster and
-# byte-stable; without it WeasyPrint falls back to fontTools.
+# Best effort, never fatal, as root with apt-get: the font the templates name (DejaVu
+# Sans), and HarfBuzz's subsetter, which makes WeasyPrint's PDFs faster and byte-stable
+# (without it WeasyPrint falls back to fontTools).
 system-deps:
+	@if ! fc-list 2>/dev/null | grep -q "DejaVu Sans"; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing fonts-dejavu-core (the font the templates name)"; \
+	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core \
+	     || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core)) \
+	     >/dev/null 2>&1 || echo "note: could not install fonts-dejavu-core; offergen doctor says what is missing"; \
+	  else echo "note: the font DejaVu Sans is missing (apt-get install fonts-dejavu-core)"; fi; \
+	fi
 	@if ! ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing libharfbuzz-subset0 (HarfBuzz font subsetter for WeasyPrint)"; \

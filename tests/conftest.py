@@ -64,6 +64,14 @@ def load_strict(root: Path) -> Workspace:
     return workspace
 
 
+def skip_outside_ci(reason: str) -> None:
+    """Skip with the reason on a developer's machine that lacks something; in CI, where
+    the project's own files install everything the tests need, fail instead."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}: CI must have it (see the Makefile's system-deps)")
+    pytest.skip(reason)
+
+
 def run(*args: str | Path) -> Result:
     """Run the offergen CLI in-process, as a user would from a shell."""
     return CliRunner().invoke(cli, [str(arg) for arg in args], catch_exceptions=False)

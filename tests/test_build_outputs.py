@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import run
+from .conftest import run, skip_outside_ci
 
 KEPT = "its earlier documents are kept, now stale"
 
@@ -155,10 +155,10 @@ def _unwritable(folder: Path) -> Iterator[str]:
             folder.chmod(0o755)
         return
     if shutil.which("chattr") is None:
-        pytest.skip("running as root without chattr: nothing makes a folder unwritable")
+        skip_outside_ci("running as root without chattr: nothing makes a folder unwritable")
     done = subprocess.run(["chattr", "+i", str(folder)], capture_output=True, check=False)
     if done.returncode != 0:
-        pytest.skip(f"chattr +i is refused here: {done.stderr.decode().strip()}")
+        skip_outside_ci(f"chattr +i is refused here: {done.stderr.decode().strip()}")
     try:
         yield "Operation not permitted"
     finally:

@@ -10,16 +10,18 @@ import pytest
 
 from offergen.glyphs import Coverage, coverage, font_families, installed
 
-from .conftest import ROOT, run
+from .conftest import ROOT, run, skip_outside_ci
 
 Write = Callable[[str, str], Path]
 ROCKET = "\U0001f680"
 DEJAVU = "the documents' font (DejaVu Sans)"
 SUMMARY = "1 error in 1 file; 1 of 1 offers blocked (a-1)."
 
-pytestmark = pytest.mark.skipif(
-    not installed("DejaVu Sans"), reason="the templates' font DejaVu Sans is not installed"
-)
+
+@pytest.fixture(autouse=True)
+def _the_templates_font() -> None:
+    if not installed("DejaVu Sans"):
+        skip_outside_ci("the templates' font DejaVu Sans is not installed")
 
 
 def check(workspace: Path) -> tuple[int, list[str]]:
