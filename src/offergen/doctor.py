@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .confine import Refused, read_template
-from .glyphs import STYLESHEET, font_families, installed
+from .glyphs import font_families, installed
 from .inputs import renderer_versions
+from .render.templates import STYLESHEET
 
 __all__ = ["Finding", "examine", "font_families"]
 

@@ -25,8 +25,8 @@ from typing import Any
 from .characters import FORBIDDEN
 from .errors import Problem
 from .load import Document, Loc
+from .render.templates import STYLESHEET
 
-STYLESHEET = "style.css"
 GENERIC_FAMILIES = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
 # fontconfig's weights of the faces documents use (regular, bold) and its normal width.
 _WEIGHTS = {"80", "200"}

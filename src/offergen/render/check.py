@@ -25,8 +25,7 @@ from ..errors import Problem, ValidationFailed, did_you_mean
 from ..glyphs import Coverage, unprintable
 from ..load import Document as Source
 from ..load import load_document
-from .pdf import STYLESHEET
-from .templates import LABELS_FILE
+from .templates import LABELS_FILE, STYLESHEET
 from .watermark import WATERMARK_FONT
 
 ONLY_TEMPLATES = "only files under templates/ may be used"  # as the PDF renderer says

@@ -16,7 +16,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from ..confine import Refused, read_template
 from ..errors import RenderError
-from .templates import DocumentMeta, Templates
+from .templates import STYLESHEET, DocumentMeta, Templates
 
 # Warnings about this machine rather than about the document: slower subsetting when
 # HarfBuzz's subsetter is missing. They are not errors (`make offers` installs it where
@@ -82,9 +82,6 @@ def _warnings_as_errors(name: str) -> Iterator[None]:
         logger.removeHandler(handler)
     if handler.messages:
         raise RenderError(name, "WeasyPrint: " + "; ".join(handler.messages))
-
-
-STYLESHEET = "style.css"
 
 
 class _Engine:

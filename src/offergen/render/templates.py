@@ -20,6 +20,7 @@ from ..load import load_document
 from .watermark import WATERMARK_FONT, Outline, outline
 
 LABELS_FILE = "labels.yaml"
+STYLESHEET = "style.css"  # applied to every PDF by offergen, not linked from the HTML
 
 
 @dataclass(frozen=True)
