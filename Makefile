@@ -39,6 +39,16 @@ system-deps:
 	     >/dev/null 2>&1 || echo "note: could not install libharfbuzz-subset0; PDFs use the slower fontTools subsetter"; \
 	  else echo "note: libharfbuzz-subset0 is missing (apt-get install libharfbuzz-subset0); PDFs use the slower fontTools subsetter"; fi; \
 	fi
+	@# LibreOffice (~300 MB) only in CI, where the test of a copy saved by LibreOffice must
+	@# run (tests/test_negotiate_import.py); elsewhere that test is skipped with the reason.
+	@if [ -n "$$CI" ] && ! command -v soffice >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing libreoffice-writer-nogui (CI: the LibreOffice round trip of negotiate import)"; \
+	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui \
+	     || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui)) \
+	     >/dev/null 2>&1 || echo "note: could not install libreoffice-writer-nogui"; \
+	  else echo "note: LibreOffice is missing (apt-get install libreoffice-writer-nogui)"; fi; \
+	fi
 
 ## offers: build every offer of the workspace into out/ (the default)
 offers: $(STAMP) system-deps

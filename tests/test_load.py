@@ -169,6 +169,7 @@ def test_positions_with_windows_line_endings_and_a_bom() -> None:
         (("seller", "bank", "bik"), "seller.bank.bik"),
         (("terms",), "terms"),
         ((), ""),
+        (("number", "\nԦ"), "number.\\nԦ"),  # a key's line break: the problem stays one line
     ],
 )
 def test_format_loc(loc: tuple[str | int, ...], text: str) -> None:

@@ -246,7 +246,26 @@ def _discount_terms(doc: Any, terms: str) -> None:
     _paragraph(doc, "{{ " + prefix + "effective }}", bold=True, space_after=18)
 
 
-def _parties(doc: Any) -> None:
+def _bookmark(paragraph: Paragraph, name: str, mark: str, *, around: bool = False) -> None:
+    """A bookmark at the paragraph's start, or `around` its text: how `negotiate import`
+    finds a clause or a part of the contract in the file the client sends back, whatever
+    Word or LibreOffice did to its numbering and runs (negotiate/marks.py)."""
+    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+    start.set(qn("w:id"), mark)
+    start.set(qn("w:name"), name)
+    end.set(qn("w:id"), mark)
+    properties = paragraph._p.pPr
+    if properties is not None:
+        properties.addnext(start)
+    else:
+        paragraph._p.insert(0, start)
+    if around:
+        paragraph._p.append(end)
+    else:
+        start.addnext(end)
+
+
+def _parties(doc: Any, n: int | None = None) -> None:
     """Both parties' requisites side by side, each with its signature line (parties.html)."""
     table = doc.add_table(rows=1, cols=2)
     _fix_widths(table, [Mm(87), Mm(87)])
@@ -268,6 +287,8 @@ def _parties(doc: Any) -> None:
             run = paragraph.add_run(content)
             run.bold, run.font.size = bold, Pt(size)
             paragraph.paragraph_format.space_after = Pt(1)
+            if number == 0 and index == 0 and n is not None:
+                _bookmark(paragraph, f"og_parties_{n}", str(n))
 
 
 WATERMARK = (
@@ -409,7 +430,8 @@ def build_contract(target: Path) -> None:
     _cell_text(place.rows[0].cells[1], "{{ date }}", size=9.5, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _paragraph(doc, "", space_after=4)
     _notice(doc)
-    _paragraph(doc, "{{ preamble }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    preamble = _paragraph(doc, "{{ preamble }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    _bookmark(preamble, "og_preamble", "10", around=True)
     _paragraph(doc, "{%p for section in sections %}", space_after=0)
     _paragraph(
         doc,
@@ -419,30 +441,37 @@ def build_contract(target: Path) -> None:
         space_after=3,
     )
     _paragraph(doc, "{%p for clause in section.clauses %}", space_after=0)
-    _paragraph(doc, "{{ clause.number }} {{ clause.text }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    clause = _paragraph(
+        doc, "{{ clause.number }} {{ clause.text }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY
+    )
+    _bookmark(clause, "{{ clause.bookmark }}", "{{ clause.mark }}", around=True)
     _paragraph(doc, "{%p endfor %}", space_after=0)
     _paragraph(doc, "{%p endfor %}", space_after=0)
     _paragraph(doc, "{{ labels.requisites_title }}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _parties(doc)
+    _parties(doc, 1)
 
     _page_break(doc)
     _paragraph(doc, "{%p for line in specification.heading %}", space_after=0)
     _paragraph(doc, "{{ line }}", size=8.5, align=WD_ALIGN_PARAGRAPH.RIGHT, space_after=0)
     _paragraph(doc, "{%p endfor %}", space_after=0)
-    _paragraph(
+    title = _paragraph(
         doc, "{{ specification.title }}", bold=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER
     )
+    _bookmark(title, "og_specification", "11")
     _specification(doc, "specification")
-    _parties(doc)
+    _parties(doc, 2)
 
     _paragraph(doc, "{%p if discounts %}", space_after=0)
     _page_break(doc)
     _paragraph(doc, "{%p for line in discounts.heading %}", space_after=0)
     _paragraph(doc, "{{ line }}", size=8.5, align=WD_ALIGN_PARAGRAPH.RIGHT, space_after=0)
     _paragraph(doc, "{%p endfor %}", space_after=0)
-    _paragraph(doc, "{{ discounts.title }}", bold=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
+    title = _paragraph(
+        doc, "{{ discounts.title }}", bold=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER
+    )
+    _bookmark(title, "og_discounts", "12")
     _discount_terms(doc, "discounts")
-    _parties(doc)
+    _parties(doc, 3)
     _paragraph(doc, "{%p endif %}", space_after=0)
     doc.save(str(target))
 

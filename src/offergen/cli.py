@@ -413,6 +413,30 @@ def clauses(ctx: click.Context, offer: str, as_json: bool) -> None:
     click.echo(clause_listing(_load(ctx), offer, as_json=as_json))
 
 
+@cli.group()
+def negotiate() -> None:
+    """The contract's negotiation with the client."""
+
+
+@negotiate.command("import")
+@click.argument("offer")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="The date of the client's rounds (default: today).",
+)
+@click.pass_context
+def negotiate_import(ctx: click.Context, offer: str, file: Path, day: datetime | None) -> None:
+    """Record the client's wording from FILE, OFFER's contract they sent back (DOCX)."""
+    from .negotiate.importing import import_contract
+
+    report = import_contract(_load(ctx), offer, file.read_bytes(), name=file.name, day=_day(day))
+    click.echo("\n".join(report.lines()))
+
+
 @cli.command("diff")
 @click.argument("offer")
 @click.argument("rev_old", required=False, metavar="[REV_A]")

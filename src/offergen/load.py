@@ -40,6 +40,9 @@ _PLAIN_TAGS = {
 }
 
 
+LINE_ESCAPES = str.maketrans({"\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
 def format_loc(loc: Loc) -> str:
     """Write a data path the way users read it: `items[2].qty` (a key's control
     characters escaped)."""
@@ -48,7 +51,8 @@ def format_loc(loc: Loc) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            text += f".{shown(part)}" if text else shown(part)
+            key = shown(part).translate(LINE_ESCAPES)  # a problem is one line
+            text += f".{key}" if text else key
     return text
 
 

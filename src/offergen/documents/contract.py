@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from functools import cache
+from itertools import count
 from typing import Any
 
 from jinja2.sandbox import SandboxedEnvironment
@@ -18,6 +19,7 @@ from .. import grammar
 from ..clauses import ClauseLibrary, NumberedSection, arrange
 from ..formatting import amount_in_words, format_date
 from ..models import Client, Contract, Offer, Seller, Signatory
+from ..negotiate.marks import FIRST_CLAUSE_MARK, clause_bookmark
 from ..render import DocumentMeta
 from ..render.templates import text_environment
 from .discount_scheme import discount_terms
@@ -131,19 +133,34 @@ def contract_context(view: OfferView) -> tuple[dict[str, Any], DocumentMeta]:
         "title": title,
         "preamble": preamble(view.seller, view.client, library, text),
         "notice": approval_text(priced, offer, text),
-        "sections": [
-            {
-                "number": f"{section.number}.",
-                "title": section.title,
-                "clauses": [{"number": f"{c.number}.", "text": c.text} for c in section.clauses],
-            }
-            for section in contract_sections(view)
-        ],
+        "sections": _section_contexts(contract_sections(view)),
         "parties": parties(view),
         "specification": _specification(view),
         "discounts": _discounts(view),
     }
     return context, view.meta(f"{title} {context['heading']}", contract_day(offer))
+
+
+def _section_contexts(sections: tuple[NumberedSection, ...]) -> list[dict[str, Any]]:
+    """Sections and their clauses as the template prints them; each clause carries its
+    bookmark (name from its id, an id counted through the contract)."""
+    marks = count(FIRST_CLAUSE_MARK)
+    return [
+        {
+            "number": f"{section.number}.",
+            "title": section.title,
+            "clauses": [
+                {
+                    "number": f"{c.number}.",
+                    "text": c.text,
+                    "bookmark": clause_bookmark(c.id),
+                    "mark": next(marks),
+                }
+                for c in section.clauses
+            ],
+        }
+        for section in sections
+    ]
 
 
 def contract_header(view: OfferView) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""Turn the contract the client sent back into negotiation rounds and located findings."""
