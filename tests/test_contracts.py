@@ -450,12 +450,17 @@ def test_protocol_of_disagreements(example_build: Path, document: str) -> None:
             for line in docx_text(example_build / "acme-2026-005" / document).splitlines()
         ]
         table = {row[0]: row[1:] for row in rows if len(row) == 4 and row[0][:1].isdigit()}
-        assert sorted(table) == ["3.5.", "4.5.", "6.3."]
+        assert sorted(table) == ["3.5.", "4.5.", "5.1.", "6.3."]
         seller, buyer, agreed = table["4.5."]  # rejected: the library's wording stands
         assert agreed == seller and buyer.startswith(
             "Покупатель принимает Товар по количеству и качеству в течение 15"
         )
         assert seller.startswith("Покупатель принимает Товар по количеству и качеству в течение 5")
+        # agreed as terms: the library's wording with the terms as sent, then as agreed
+        seller, buyer, agreed = table["5.1."]
+        assert "в течение 24 месяцев с даты поставки" in seller
+        assert buyer.startswith("Гарантийный срок на Товар составляет 36 (тридцать шесть)")
+        assert agreed == seller.replace("24 месяцев", "30 месяцев")
 
 
 def test_specification_totals_equal_the_proposals(example_build: Path) -> None:

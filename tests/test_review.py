@@ -78,12 +78,20 @@ acme-2026-005  КП-2026-0005  ООО «Акме & Партнёры» "Севе�
 offers/acme-2026-005.yaml:37:5: warning: contract.negotiation.payment.prepayment: clause 3.5 \
 (payment.prepayment) deviates from the library: agreed on 2026-12-03 in the client's wording; \
 the contract prints it instead of the library's
+offers/acme-2026-005.yaml:41:17: warning: \
+contract.negotiation.payment.prepayment.rounds[0].text: clause 3.5 (payment.prepayment) reads \
+terms.prepayment_percent; agreed text cannot follow a change of terms: record the agreed terms \
+instead (agreed: {date: …, terms: {…}}), and the contract, the proposal and the specification \
+print them alike
 offers/acme-2026-005.yaml:46:5: warning: contract.negotiation.liability.late_delivery: clause \
 6.3 (liability.late_delivery) is open: our counter-proposal of 2026-12-03 waits for the \
 client's answer (round 2); the contract keeps the library's until it is agreed
 offers/acme-2026-005.yaml:61:5: note: contract.negotiation.delivery.acceptance: clause 4.5 \
 (delivery.acceptance) is settled: the client's wording of 2026-12-03 is rejected; the contract \
 keeps the library's and the protocol of disagreements records both sides' wording
+offers/acme-2026-005.yaml:69:5: note: contract.negotiation.warranty.term: clause 5.1 \
+(warranty.term) is agreed on 2026-12-04 as terms (warranty_months: 30); the contract keeps the \
+library's wording with them, and every document prints them
 
 kuznetsova-2026-002  КП-2026-0002  ИП Кузнецова Мария Олеговна  review
 clients/kuznetsova.yaml:12:23: warning: reliability.rating: the client is rated C (pays late \
@@ -109,7 +117,7 @@ offers/tula-2026-006.yaml:5:10: warning: schemes: the effective discount 16.84 %
 {by: …, position: …, date: …} or a review by the head of sales (role: sales_head, verdict: \
 approved)
 
-0 errors, 5 warnings, 3 notes in 6 offers
+0 errors, 6 warnings, 4 notes in 6 offers
 """
 
 
@@ -136,8 +144,10 @@ def test_negotiated_clauses_in_each_state_carry_the_contracts_clause_numbers() -
     ]
     assert [line.split(": ")[1] for line in _findings(example_workspace(), "acme-2026-005")] == [
         "warning",  # agreed
+        "warning",  # agreed in a text that fixes a value of the terms
         "warning",  # open
         "note",  # rejected
+        "note",  # agreed as terms
     ]
 
 
@@ -149,28 +159,28 @@ POINT = "    {clause}:\n      rounds:\n        - {{by: {by}, date: 2026-12-05, t
     [
         (
             "",
-            "warning: contract.negotiation.warranty.term: clause 5.1 (warranty.term) is open: "
+            "warning: contract.negotiation.warranty.repair: clause 5.2 (warranty.repair) is open: "
             "the client's wording of 2026-12-05 waits for our answer (round 1); the contract "
             "keeps the library's until it is agreed",
         ),
         (
             "      state: withdrawn\n",
-            "note: contract.negotiation.warranty.term: clause 5.1 (warranty.term) is settled: "
+            "note: contract.negotiation.warranty.repair: clause 5.2 (warranty.repair) is settled: "
             "the client's wording of 2026-12-05 is withdrawn; the contract keeps the library's "
             "and the protocol of disagreements records both sides' wording",
         ),
         (
             "      state: agreed\n      agreed: {text: Гарантия — 36 месяцев.}\n",
-            "warning: contract.negotiation.warranty.term: clause 5.1 (warranty.term) deviates "
+            "warning: contract.negotiation.warranty.repair: clause 5.2 (warranty.repair) deviates "
             "from the library: agreed in a wording of its own; the contract prints it instead "
             "of the library's",
         ),
     ],
 )
 def test_each_state_of_a_point(example: Path, record: str, finding: str) -> None:
-    point = POINT.format(clause="warranty.term", by="client", text="Гарантия — 36 месяцев.")
+    point = POINT.format(clause="warranty.repair", by="client", text="Гарантия — 36 месяцев.")
     _append(example / "offers" / "acme-2026-005.yaml", point + record)
-    assert _findings(example, "acme-2026-005")[-1] == f"offers/acme-2026-005.yaml:69:5: {finding}"
+    assert f"offers/acme-2026-005.yaml:81:5: {finding}" in _findings(example, "acme-2026-005")
 
 
 def test_a_point_on_a_clause_the_contract_leaves_out(example: Path) -> None:
@@ -178,7 +188,7 @@ def test_a_point_on_a_clause_the_contract_leaves_out(example: Path) -> None:
     point = POINT.format(clause="payment.balance", by="client", text="Остаток — в течение 60 дней.")
     _append(example / "offers" / "acme-2026-005.yaml", point)
     assert _findings(example, "acme-2026-005")[-1] == (
-        "offers/acme-2026-005.yaml:69:5: warning: contract.negotiation.payment.balance: clause "
+        "offers/acme-2026-005.yaml:81:5: warning: contract.negotiation.payment.balance: clause "
         "payment.balance is left out of this contract (its condition does not hold): the "
         "negotiation changes nothing and is not in the protocol of disagreements"
     )
@@ -190,10 +200,14 @@ def test_an_agreed_wording_without_the_contracts_language_is_an_error(example: P
     _append(example / "offers" / "nordic-2026-003.yaml", "      agreed: seller\n")
     result = run("-C", example, "review", "nordic-2026-003")
     assert result.exit_code == 1
-    assert _findings(example, "nordic-2026-003")[-2:] == [
+    assert _findings(example, "nordic-2026-003")[-3:] == [
         "offers/nordic-2026-003.yaml:48:5: warning: contract.negotiation.warranty.term: clause "
         "5.1 (warranty.term) deviates from the library: agreed in the seller's wording; the "
         "contract prints it instead of the library's",
+        "offers/nordic-2026-003.yaml:50:48: warning: contract.negotiation.warranty.term.rounds[0]"
+        ".text: clause 5.1 (warranty.term) reads terms.warranty_months; agreed text cannot follow "
+        "a change of terms: record the agreed terms instead (agreed: {date: …, terms: {…}}), and "
+        "the contract, the proposal and the specification print them alike",
         "offers/nordic-2026-003.yaml:50:48: contract.negotiation.warranty.term.rounds[0].text: "
         "the agreed wording has no 'en' text: the en contract would print the 'ru' one",
     ]
@@ -662,9 +676,11 @@ def test_json_lists_every_finding_with_its_offer_and_location() -> None:
         ("tula-2026-006", "warning"),  # a draft's unapproved discount
         ("acme-2026-005", "warning"),
         ("acme-2026-005", "warning"),
+        ("acme-2026-005", "warning"),
+        ("acme-2026-005", "note"),
         ("acme-2026-005", "note"),
     ]
-    assert findings[2] == {
+    assert findings[3] == {
         "offer": "acme-2026-005",
         "severity": "warning",
         "path": "offers/acme-2026-005.yaml",
@@ -680,7 +696,7 @@ def test_json_lists_every_finding_with_its_offer_and_location() -> None:
 def test_warnings_and_notes_alone_exit_zero() -> None:
     result = run("-C", example_workspace(), "review", "--json", "acme-2026-005")
     assert result.exit_code == 0
-    assert len(json.loads(result.stdout)) == 3
+    assert len(json.loads(result.stdout)) == 5
 
 
 def test_named_offers_are_reviewed_in_the_order_given_and_once(scratch: Path) -> None:

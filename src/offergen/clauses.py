@@ -62,6 +62,15 @@ class Clause(Model):
     when: Paragraph | None = None
     text: LocalizedParagraph
 
+    def terms_read(self) -> list[str]:
+        """The offer's terms this clause's wording reads (`terms.payment_days`, …), by
+        name: a fixed agreed text of it cannot follow a change of those terms."""
+        sources = [self.when or "", self.text.ru or "", self.text.en or ""]
+        return sorted({name for source in sources for name in _TERMS_READ.findall(source)})
+
+
+_TERMS_READ = re.compile(r"\bterms\.([a-z_]+)")
+
 
 class Section(Model):
     id: SectionId
@@ -94,6 +103,10 @@ class ClauseLibrary(Model):
 
     def ids(self) -> list[str]:
         return [clause.id for section in self.sections for clause in section.clauses]
+
+    def clause(self, clause_id: str) -> Clause:
+        s, c = self.where(clause_id)
+        return self.sections[s].clauses[c]
 
     def where(self, clause_id: str) -> tuple[int, int]:
         for s, section in enumerate(self.sections):

@@ -225,9 +225,24 @@ def data_changes(old: Workspace, new: Workspace, offer_id: str) -> list[str]:
     for sku in dict.fromkeys(skus):
         lines += _changes(_entry(old, sku), _entry(new, sku), (f"catalog[{sku}]",))
     lines += _changes(_data(old, CONFIG_FILE), _data(new, CONFIG_FILE), ("offergen.yaml",))
+    lines += _terms_changes(old, new, offer_id)
     lines += _clause_changes(old, new, offer_id)
     lines += _total_changes(old, new, offer_id)
     return lines
+
+
+def _terms_changes(old: Workspace, new: Workspace, offer_id: str) -> list[str]:
+    """The terms in effect, where an agreed point changed them: every document prints
+    these, so the change shows in each redline the agreement touches."""
+    before, after = old.offer(offer_id), new.offer(offer_id)
+    effective = before.effective_terms.model_dump(), after.effective_terms.model_dump()
+    written = before.terms.model_dump(), after.terms.model_dump()
+    return [
+        change_line(f"terms in effect (agreed).{key}", effective[0][key], effective[1][key])
+        for key in effective[1]
+        if effective[0][key] != effective[1][key]
+        and (written[0][key], written[1][key]) != (effective[0][key], effective[1][key])
+    ]
 
 
 def _data(workspace: Workspace, relative: str) -> Any:

@@ -43,7 +43,10 @@ def draft_wording(point: Negotiation | None, library: str, locale: Locale) -> st
 
 
 def contract_wording(point: Negotiation | None, library: str, locale: Locale) -> str:
-    """What the contract prints: the agreed wording, else the draft's."""
+    """What the contract prints: the agreed wording, the library's for a point agreed as
+    terms (`library` is rendered with the agreed terms), else the draft's."""
+    if point is not None and point.agreed is not None and point.agreed.by_terms:
+        return library
     agreed = point.agreed_text() if point is not None else None
     return (
         in_locale(agreed, locale) if agreed is not None else draft_wording(point, library, locale)
@@ -56,14 +59,21 @@ def answered(points: Iterable[Negotiation]) -> bool:
     return any(p.state != "open" or p.latest("seller") is not None for p in points)
 
 
-def protocol_row(point: Negotiation, library: str, locale: Locale) -> ProtocolRow:
+def protocol_row(
+    point: Negotiation, library: str, locale: Locale, agreed_library: str | None = None
+) -> ProtocolRow:
+    """`library` is the library's wording with the terms as sent; `agreed_library` with
+    the agreed terms, for a point agreed as terms (the same wording where none changed)."""
     draft = draft_wording(point, library, locale)
     theirs = point.latest("client")
     buyer = in_locale(theirs.text, locale) if theirs is not None else draft
-    return ProtocolRow(draft, buyer, _settled(point, draft, locale))
+    settled = _settled(point, draft, locale, library if agreed_library is None else agreed_library)
+    return ProtocolRow(draft, buyer, settled)
 
 
-def _settled(point: Negotiation, draft: str, locale: Locale) -> str:
+def _settled(point: Negotiation, draft: str, locale: Locale, agreed_library: str) -> str:
+    if point.agreed is not None and point.agreed.by_terms:
+        return agreed_library
     agreed = point.agreed_text()
     if agreed is not None:
         return in_locale(agreed, locale)

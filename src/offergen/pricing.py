@@ -37,6 +37,7 @@ from .models import (
     Offer,
     OfferItem,
     Policy,
+    service_unit,
 )
 
 HUNDRED = Decimal(100)
@@ -99,6 +100,7 @@ class PricedLine:
     steps: tuple[Step, ...] = ()
     skips: tuple[Skip, ...] = ()
     clips: tuple[Clip, ...] = ()
+    service: bool = False  # work or a service (catalog kind: service, or a unit such as усл.)
 
     @cached_property
     def printed_discount(self) -> Decimal:
@@ -163,6 +165,12 @@ class PricedOffer:
     approval: ApprovalVerdict = ApprovalVerdict(None, False, False)
 
     @property
+    def services(self) -> Totals | None:
+        """The service lines' own totals (installation, commissioning), if any."""
+        lines = [line for line in self.lines if line.service]
+        return _totals(lines, self.prices_include_vat) if lines else None
+
+    @property
     def effective_discount(self) -> Decimal:
         """1 - total / total at list prices, as a percent."""
         return effective_discount(self.totals)
@@ -219,6 +227,10 @@ class _Line:
     rate: VatRate
     floor: Decimal | None  # the floor unit price in the offer's VAT convention
 
+    @property
+    def service(self) -> bool:
+        return self.entry.kind == "service" if self.entry else service_unit(self.unit)
+
     def facts(self) -> LineFacts:
         category = self.entry.category if self.entry else None
         return LineFacts(
@@ -247,7 +259,7 @@ def price_offer(
         rules.currency,
         rules.workspace_currency,
         rules.prices_include_vat,
-        offer.terms.prepayment_percent or Decimal(0),
+        offer.effective_terms.prepayment_percent or Decimal(0),
         client,
     )
     with localcontext() as ctx:
@@ -425,6 +437,7 @@ def _price_line(
         tuple(steps),
         tuple(skips),
         tuple(clips),
+        line.service,
     )
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from .clauses import Clause
 from .documents.contract import contract_sections
 from .documents.view import OfferView
 from .errors import Problem
@@ -133,6 +134,10 @@ def _negotiation(subject: Subject) -> Iterator[Problem]:
             loc, f"clause {number} ({clause_id}) {message}", key=True, severity=severity
         )
         agreed = point.agreed_text()
+        if agreed is not None:
+            yield from _fixed_over_terms(
+                subject, loc, point, view.clauses.clause(clause_id), number
+            )
         if agreed is not None and agreed.get(locale) is None:
             other = "ru" if locale == "en" else "en"
             yield subject.offer_doc.problem(
@@ -140,6 +145,29 @@ def _negotiation(subject: Subject) -> Iterator[Problem]:
                 f"the agreed wording has no {locale!r} text: the {locale} contract would "
                 f"print the {other!r} one",
             )
+
+
+def _fixed_over_terms(
+    subject: Subject, loc: Loc, point: Negotiation, clause: Clause, number: str
+) -> Iterator[Problem]:
+    """An agreed text fixes words that the library's wording takes from the terms: the
+    other documents keep printing the terms, and a later change of terms misses it."""
+    read = clause.terms_read()
+    if not read:
+        return
+    names = ", ".join(f"terms.{name}" for name in read)
+    way_out = (
+        "drop the text and let the library word the agreed terms"
+        if point.agreed is not None and point.agreed.changes_terms
+        else "record the agreed terms instead (agreed: {date: …, terms: {…}}), and the "
+        "contract, the proposal and the specification print them alike"
+    )
+    yield subject.offer_doc.problem(
+        _agreed_loc(loc, point),
+        f"clause {number} ({clause.id}) reads {names}; agreed text cannot follow a change of "
+        f"terms: {way_out}",
+        severity="warning",
+    )
 
 
 def _records(contract: Contract) -> Iterator[tuple[Loc, Negotiation]]:
@@ -173,6 +201,13 @@ def _point_finding(point: Negotiation) -> tuple[str, str]:
             f"is open: {whose}{_on(last.date)} waits for {waits} (round {len(point.rounds)}); "
             f"the contract keeps {kept} until it is agreed"
         )
+    if point.state == "agreed" and point.agreed is not None and point.agreed.by_terms:
+        agreed = point.agreed.terms.model_dump(exclude_unset=True) if point.agreed.terms else {}
+        terms = ", ".join(f"{key}: {value}" for key, value in agreed.items())
+        return "note", (
+            f"is agreed{_on(point.agreed.date, 'on')} as terms ({terms}); the contract keeps "
+            "the library's wording with them, and every document prints them"
+        )
     if point.state == "agreed" and point.agreed is not None:
         agreement = point.agreed
         taken = (
@@ -199,7 +234,7 @@ def _on(day: date | None, word: str = "of") -> str:
 
 def _validity(subject: Subject) -> Iterator[Problem]:
     offer = subject.offer
-    delivery = offer.terms.delivery_days
+    delivery = offer.effective_terms.delivery_days
     if delivery is None:
         return
     valid_until = subject.workspace.settings(subject.offer_id).valid_until
@@ -276,10 +311,46 @@ def _excerpt(value: str, width: int = 60) -> str:
     return f'"{"…" if start else ""}{piece}{"…" if start + width < len(flat) else ""}"'
 
 
+# --- goods and services ---------------------------------------------------------------------
+
+
+def _services_in_supply(subject: Subject) -> Iterator[Problem]:
+    """A supply contract covers goods (ГК РФ ст. 506); work sold with them, such as
+    installation and commissioning, is priced in the same specification, and the supply
+    library's clause payment.services states its own total. Legal decides whether that
+    suffices or the work needs a services contract of its own."""
+    offer = subject.offer
+    if offer.contract is None or offer.contract.type != "supply":
+        return
+    priced = subject.workspace.price(subject.offer_id)
+    services = [line for line in priced.lines if line.service]
+    if not services:
+        return
+    view = OfferView.of(
+        subject.workspace, subject.offer_id, subject.workspace.templates.labels("ru")
+    )
+    numbers = {c.id: c.number for s in contract_sections(view) for c in s.clauses}
+    clause = f"clause {numbers.get('payment.services', '?')} (payment.services)"
+    for line in services:
+        why = (
+            "kind: service in catalog.yaml"
+            if line.sku
+            else f"its unit «{line.unit.ru or line.unit.en}»"
+        )
+        yield subject.offer_doc.problem(
+            ("items", line.number - 1),
+            f"a service ({why}) in a supply contract: {clause} states the services' total "
+            "within the price of the Goods; for work beyond installation and commissioning, "
+            "move these lines into an offer of their own with contract.type: services",
+            severity="warning",
+        )
+
+
 # Legal's checklist; `check`'s rules (rules.py) have judged the offer already.
 RULES: tuple[Callable[[Subject], Iterator[Problem]], ...] = (
     _negotiation,
     _validity,
+    _services_in_supply,
     _placeholders,
 )
 

@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from .errors import Problem, ValidationFailed, did_you_mean
 from .formatting import MAX_AMOUNT_IN_WORDS
 from .load import Document, Loc
-from .models import Client, Locale, Offer
+from .models import Client, Locale, Offer, Terms
 from .negotiation import older_form, record_problems
 from .pricing import catalog_price
 from .workspace import (
@@ -206,10 +206,10 @@ class Subject:
 
     @property
     def prepayment(self) -> Decimal:
-        return self.offer.terms.prepayment_percent or Decimal(0)
+        return self.offer.effective_terms.prepayment_percent or Decimal(0)
 
     def prepayment_given(self) -> str:
-        if self.offer.terms.prepayment_percent is None:
+        if self.offer.effective_terms.prepayment_percent is None:
             return "no prepayment (0 %)"
         return f"a prepayment of {number(self.prepayment)} %"
 
@@ -297,14 +297,14 @@ def _legal_approval(subject: Subject) -> Iterator[Problem]:
 
 
 def _payment_policy(subject: Subject) -> Iterator[Problem]:
-    policy, terms = subject.workspace.config.policy, subject.offer.terms
-    days, most = terms.payment_days, policy.max_deferral_days
+    policy, terms = subject.workspace.config.policy, subject.offer.effective_terms
+    days, most = calendar_days(terms), policy.max_deferral_days
     # With everything paid in advance nothing is deferred, whatever payment_days says.
     if most is not None and days is not None and days > most and subject.prepayment < HUNDRED:
         yield subject.exception(
             subject.offer_doc,
-            ("terms", "payment_days"),
-            f"payment {days} days after delivery is beyond the {most} days of "
+            terms_loc(subject.offer, "payment_days", "payment_days_basis"),
+            f"payment {_deferral(terms)} after delivery is beyond the {most} days of "
             f"policy.max_deferral_days ({CONFIG_FILE})",
             "deferral",
         )
@@ -312,11 +312,34 @@ def _payment_policy(subject: Subject) -> Iterator[Problem]:
     if least is not None and subject.prepayment < least:
         yield subject.exception(
             subject.offer_doc,
-            PREPAYMENT,
+            terms_loc(subject.offer, "prepayment_percent"),
             f"{subject.prepayment_given()} is below the {number(least)} % of "
             f"policy.min_prepayment_percent ({CONFIG_FILE})",
             "prepayment",
         )
+
+
+def calendar_days(terms: Terms) -> int | None:
+    """The payment deferral in calendar days, as the policy counts it: banking days count
+    as 7/5 calendar days each, rounded up (30 banking days are 42 calendar days)."""
+    days = terms.payment_days
+    if days is None or terms.payment_days_basis == "calendar":
+        return days
+    return -(-days * 7 // 5)
+
+
+def _deferral(terms: Terms) -> str:
+    if terms.payment_days_basis == "calendar":
+        return f"{terms.payment_days} days"
+    return f"{terms.payment_days} banking days (about {calendar_days(terms)} calendar days)"
+
+
+def terms_loc(offer: Offer, *fields: str) -> Loc:
+    """Where a term is written: the latest agreed point that set it, else the offer's terms."""
+    for clause_id, agreed in reversed(offer.contract.agreed_terms() if offer.contract else []):
+        if set(fields) & agreed.model_fields_set:
+            return ("contract", "negotiation", clause_id, "agreed", "terms", fields[0])
+    return ("terms", fields[0])
 
 
 def _credit(subject: Subject) -> Iterator[Problem]:

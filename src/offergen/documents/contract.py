@@ -55,7 +55,7 @@ def contract_sections(view: OfferView) -> tuple[NumberedSection, ...]:
 def clause_context(view: OfferView) -> dict[str, Any]:
     """The names a clause text and its `when:` may use (see templates/clauses)."""
     offer, priced, library, text = view.offer, view.priced, view.clauses, view.text
-    contract, terms = contract_of(offer), offer.terms
+    contract, terms = contract_of(offer), view.terms
     client, seller = view.client, view.seller
     locale = text.locale
     rates = [g.rate for g in priced.totals.vat_groups if not isinstance(g.rate, str)]
@@ -65,6 +65,7 @@ def clause_context(view: OfferView) -> dict[str, Any]:
         place.split()[0] for place in (terms.delivery_place, terms.delivery_place_en) if place
     ]
     incoterm = next((word for word in firsts if word in rules), None)
+    services = priced.services
     return {
         "lang": locale,
         "currency": priced.currency,
@@ -89,17 +90,29 @@ def clause_context(view: OfferView) -> dict[str, Any]:
         "terms": {
             "prepayment_percent": _plain(terms.prepayment_percent or Decimal(0)),
             "payment_days": terms.payment_days,
+            "banking_days": terms.payment_days_basis == "banking",
             "delivery_days": terms.delivery_days,
             "delivery_place": terms.delivery_place
             and local(terms.delivery_place, terms.delivery_place_en, locale),
             "warranty_months": terms.warranty_months,
             "incoterm": incoterm,
+            "penalty_percent": _plain(
+                terms.penalty_percent
+                if terms.penalty_percent is not None
+                else library.params.get("penalty_percent", Decimal(0))
+            ),
         },
         "totals": {
             "net": priced.totals.net,
             "vat": priced.totals.vat,
             "gross": priced.totals.gross,
             "words": amount_in_words(priced.totals.gross, priced.currency, locale),
+        },
+        # Work in a supply contract (installation, commissioning): its own total, from pricing.
+        "services": {
+            "any": services is not None,
+            "gross": services.gross if services else Decimal("0.00"),
+            "vat": services.vat if services else Decimal("0.00"),
         },
         "vat": {
             "included": priced.prices_include_vat,

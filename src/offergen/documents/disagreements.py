@@ -28,8 +28,16 @@ def disagreements_context(view: OfferView) -> tuple[dict[str, Any], DocumentMeta
         (c, c.point) for s in contract_sections(view) for c in s.clauses if c.point is not None
     ]
     settling = answered(point for _, point in negotiated)
+    # The supplier's column is the library's wording with the terms as sent; the agreed
+    # column of a point agreed as terms, the library's with the agreed terms.
+    sent = {c.id: c.library_text for s in contract_sections(view.sent()) for c in s.clauses}
     rows = [
-        {"clause": f"{c.number}.", **asdict(protocol_row(point, c.library_text, text.locale))}
+        {
+            "clause": f"{c.number}.",
+            **asdict(
+                protocol_row(point, sent.get(c.id, c.library_text), text.locale, c.library_text)
+            ),
+        }
         for c, point in negotiated
     ]
     protocol = "settlement" if settling else "protocol"

@@ -57,7 +57,7 @@ def proposal_context(view: OfferView) -> tuple[dict[str, Any], DocumentMeta]:
         "notice": approval_text(priced, offer, text),
         "applied": applied_text(priced, book, text),
         "hints": [hint_text(outcome, book, text) for outcome in priced.hints],
-        "terms": _terms(offer.terms, text),
+        "terms": _terms(view.terms, text),
         "validity": joined_words(text("term_validity"), format_date(settings.valid_until, locale)),
         "manager": contact_line(manager, labels, locale),
         "signatory": person_block(seller.signatory, locale),
@@ -105,18 +105,20 @@ def _terms(terms: Terms, text: Text) -> list[dict[str, str]]:
     prepaid = terms.prepayment_percent or Decimal(0)
     percent = format_percent(prepaid, locale)
     payment = ""
+    # Payment days are counted as the terms say: calendar or banking days.
+    paid_in = text.forms("banking_days" if terms.payment_days_basis == "banking" else "days")
     if prepaid == 100:
         payment = text("payment_full_prepayment")
     elif prepaid and terms.payment_days is not None:
         payment = text(
             "payment_prepayment_rest",
             percent=percent,
-            days=count_noun(terms.payment_days, days, locale),
+            days=count_noun(terms.payment_days, paid_in, locale),
         )
     elif prepaid:
         payment = text("payment_prepayment_only", percent=percent)
     elif terms.payment_days is not None:
-        payment = text("payment_deferred", days=count_noun(terms.payment_days, days, locale))
+        payment = text("payment_deferred", days=count_noun(terms.payment_days, paid_in, locale))
     if payment:
         rows.append({"label": text("term_payment"), "value": payment})
     if terms.delivery_days is not None:

@@ -3,12 +3,12 @@ built from: the resolve stage, after which nothing looks the workspace up again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ..clauses import ClauseLibrary
-from ..models import Catalog, Client, Discounts, Locale, Offer, Person, Seller
+from ..models import Catalog, Client, Discounts, Locale, Offer, Person, Seller, Terms
 from ..pricing import PricedOffer
 from ..render import DocumentMeta
 from ..workspace import OfferSettings, Workspace
@@ -37,6 +37,7 @@ class OfferView:
     discounts: Discounts
     library: ClauseLibrary | None
     revision: Revision | None = None
+    as_sent: bool = False
 
     @classmethod
     def of(
@@ -63,6 +64,17 @@ class OfferView:
             workspace.clause_library(contract.type).library if contract else None,
             revision,
         )
+
+    @property
+    def terms(self) -> Terms:
+        """The effective terms every document prints: the offer's, with the contract's
+        agreed terms laid over them (the terms as sent, for the protocol's draft column)."""
+        return self.offer.terms if self.as_sent else self.offer.effective_terms
+
+    def sent(self) -> OfferView:
+        """This view with the offer's own terms, as the draft was sent before any
+        agreement changed them."""
+        return replace(self, as_sent=True)
 
     @property
     def locale(self) -> Locale:

@@ -13,6 +13,8 @@ from __future__ import annotations
 from .catalog import (
     Catalog,
     CatalogItem,
+    ItemKind,
+    service_unit,
 )
 from .discounts import (
     LINE_BASES,
@@ -124,6 +126,7 @@ __all__ = [
     "Exception_",
     "Flag",
     "Id",
+    "ItemKind",
     "Locale",
     "Localized",
     "LocalizedParagraph",
@@ -160,4 +163,5 @@ __all__ = [
     "VatRate",
     "parse",
     "parse_parts",
+    "service_unit",
 ]

@@ -5,6 +5,7 @@ Also the status vocabulary: how far along an offer is, and what each status make
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from itertools import pairwise
 from typing import Annotated, Any, Literal
@@ -76,13 +77,25 @@ class OfferItem(Model):
         return self
 
 
+DayBasis = Literal["calendar", "banking"]
+
+
 class Terms(Model):
+    """The offer's conditions; an agreed point of the contract may change some of them
+    (`Agreement.terms`), and every document then prints the effective ones."""
+
     prepayment_percent: Percent | None = None
     payment_days: Count | None = None
+    payment_days_basis: DayBasis = "calendar"  # how payment_days are counted
     delivery_days: Count | None = None
     delivery_place: Text | None = None
     delivery_place_en: Text | None = None  # for English documents
     warranty_months: Count | None = None
+    penalty_percent: Percent | None = None  # per day of delay; else the library's params
+
+    def overlaid(self, agreed: Terms) -> Terms:
+        """These terms with the ones `agreed` gives (only those written) laid over them."""
+        return self.model_copy(update=agreed.model_dump(exclude_unset=True))
 
 
 class Approval(Model):
@@ -128,11 +141,14 @@ class Round(Model):
 
 class Agreement(Model):
     """The wording both sides agreed on: a text of its own, or one side's latest round
-    word for word (`wording: client`); a plain `client` or `seller` says the latter."""
+    word for word (`wording: client`); a plain `client` or `seller` says the latter. Or
+    the terms agreed (`terms: {payment_days: 20}`): the clause then reads the library's
+    wording with the agreed terms, and so does every document of the offer."""
 
     date: Day | None = None
     text: LocalizedParagraph | None = None
     wording: Party | None = None
+    terms: Terms | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -141,12 +157,26 @@ class Agreement(Model):
 
     @model_validator(mode="after")
     def _one_wording(self) -> Agreement:
-        if (self.text is None) == (self.wording is None):
+        if self.text is not None and self.wording is not None:
             raise ValueError(
                 "give the agreed wording as text: … or as wording: client or seller "
                 "(that side's latest round), one of the two"
             )
+        if self.text is None and self.wording is None and not self.changes_terms:
+            raise ValueError(
+                "give the agreed terms (terms: {payment_days: …}), or the agreed wording as "
+                "text: … or as wording: client or seller (that side's latest round)"
+            )
         return self
+
+    @property
+    def changes_terms(self) -> bool:
+        return self.terms is not None and bool(self.terms.model_fields_set)
+
+    @property
+    def by_terms(self) -> bool:
+        """Agreed as terms alone: the clause keeps the library's wording, with those terms."""
+        return self.text is None and self.wording is None
 
 
 class Negotiation(Model):
@@ -204,8 +234,9 @@ class Negotiation(Model):
         return next((r for r in reversed(self.rounds) if r.by == party), None)
 
     def agreed_text(self) -> Localized | None:
-        """The agreed wording, once agreed: its own text or the named side's last round."""
-        if self.agreed is None:
+        """The agreed wording, once agreed: its own text or the named side's last round
+        (none when agreed as terms alone: the library's wording with those terms)."""
+        if self.agreed is None or self.agreed.by_terms:
             return None
         if self.agreed.text is not None:
             return self.agreed.text
@@ -252,6 +283,17 @@ class Contract(Model):
         older = {key: override.as_negotiation() for key, override in self.overrides.items()}
         return {**older, **self.negotiation}
 
+    def agreed_terms(self) -> list[tuple[str, Terms]]:
+        """The terms each agreed point changes, by clause id, the earliest agreement first
+        (undated ones in the order written) so that a later agreement wins."""
+        agreed = [
+            (point.agreed.date or date.min, clause_id, point.agreed.terms)
+            for clause_id, point in self.negotiation.items()
+            if point.state == "agreed" and point.agreed is not None
+            if point.agreed.terms is not None
+        ]
+        return [(clause_id, terms) for _, clause_id, terms in sorted(agreed, key=_by_day)]
+
 
 class Offer(Model):
     """`offers/<id>.yaml`: one offer to one client."""
@@ -276,6 +318,15 @@ class Offer(Model):
     review: list[Review] = []
     contract: Contract | None = None
     documents: list[DocumentName] | None = None
+
+    @property
+    def effective_terms(self) -> Terms:
+        """The terms every document prints and the policy judges: `terms` with the terms of
+        the contract's agreed points laid over them."""
+        effective = self.terms
+        for _, agreed in self.contract.agreed_terms() if self.contract else []:
+            effective = effective.overlaid(agreed)
+        return effective
 
     def standing_reviews(self) -> dict[str, int]:
         """Each role's standing review (an index into `review`): its latest by date, the
@@ -322,6 +373,10 @@ class Offer(Model):
                     (("review", index), f"{entry.by}, {_ROLE_NAMES[role]}, on {entry.date}")
                 )
         return found
+
+
+def _by_day(entry: tuple[date, str, Terms]) -> date:
+    return entry[0]
 
 
 _ROLE_NAMES = {"finance": "finance", "sales_head": "head of sales"}
