@@ -109,7 +109,8 @@ def assert_recorded(workspace: Path, contract: bytes) -> None:
     assert set(rounds) == {"payment.method", "delivery.term", *ALREADY}
 
 
-ALREADY = ("payment.prepayment", "liability.late_delivery", "delivery.acceptance")
+# The points the example offer has already: the client's three and the warranty agreed as terms.
+ALREADY = ("payment.prepayment", "liability.late_delivery", "delivery.acceptance", "warranty.term")
 
 
 # --- the bookmarks -----------------------------------------------------------------------------
