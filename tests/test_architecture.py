@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "offergen"
-MOST_LINES = 520  # "no module over ~500 lines"
+MOST_LINES = 500  # "no module over ~500 lines"
 
 
 def _module(path: Path) -> str:

@@ -232,7 +232,7 @@ def build(
     from .build import build as run_build
     from .documents import FORMATS
     from .past import stamps
-    from .report import build_summary
+    from .report import build_summary, shown_path
     from .revision_build import build_revision
 
     progress = _Progress(sys.stderr.isatty())
@@ -246,7 +246,7 @@ def build(
             built = build_revision(ctx.obj, rev, offers, formats or FORMATS, out_dir, **options)
             report = built.report
             for offer_id, folder in built.folders.items():
-                click.echo(f"{offer_id} at {built.commit[:7]}: {_shown(folder, Path.cwd())}")
+                click.echo(f"{offer_id} at {built.commit[:7]}: {shown_path(folder, Path.cwd())}")
         else:
             try:
                 workspace = _load(ctx)
@@ -454,21 +454,11 @@ def diff_command(
     the changes marked (<A>, <B>: short hashes, or "worktree"); earlier pairs stay.
     """
     from .diff import diff
+    from .report import diff_summary
 
-    repo = _repo(ctx.obj)
-    report = diff(ctx.obj, repo, offer, rev_old, rev_new, out_dir)
-    click.echo(f"{offer}: {report.old.name} ({report.why}) → {report.new.name}")
-    for line in report.changes or ["no change in the data"]:
-        click.echo(f"  {line}")
-    for path in report.written:
-        click.echo(f"wrote {_shown(path, Path.cwd())}")
-    for label, names in (
-        ("same text", report.unchanged),
-        ("new documents (all of them inserted)", report.added),
-        ("documents no longer made", report.dropped),
-    ):
-        if names:
-            click.echo(f"{label}: {', '.join(names)}")
+    report = diff(ctx.obj, _repo(ctx.obj), offer, rev_old, rev_new, out_dir)
+    for line in diff_summary(offer, report, Path.cwd()):
+        click.echo(line)
 
 
 def _repo(root: Path) -> Repo:
@@ -496,10 +486,6 @@ def doctor(ctx: click.Context) -> None:
     click.echo("all set" if not needed else f"{len(needed)} missing")
     if needed:
         ctx.exit(EXIT_PROBLEMS)
-
-
-def _shown(path: Path, cwd: Path) -> str:
-    return str(path.relative_to(cwd)) if path.is_relative_to(cwd) else str(path)
 
 
 def main() -> None:

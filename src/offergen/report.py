@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import ValidationFailed, counted
@@ -15,6 +16,7 @@ from .workspace import Workspace, offer_source
 
 if TYPE_CHECKING:
     from .build import BuildReport
+    from .diff import DiffReport
 
 
 def _money(value: Decimal) -> str:
@@ -414,3 +416,24 @@ def build_summary(report: BuildReport) -> list[tuple[str, bool]]:
             (f"note: {counted(others, 'other offer')} {verb} problems (offergen check)", True)
         )
     return lines
+
+
+def diff_summary(offer_id: str, report: DiffReport, cwd: Path) -> list[str]:
+    """What `offergen diff` says: the versions compared, the data that changed, the
+    redlines written and the documents whose text stayed, came or went."""
+    lines = [f"{offer_id}: {report.old.name} ({report.why}) → {report.new.name}"]
+    lines += [f"  {line}" for line in report.changes or ["no change in the data"]]
+    lines += [f"wrote {shown_path(path, cwd)}" for path in report.written]
+    for label, names in (
+        ("same text", report.unchanged),
+        ("new documents (all of them inserted)", report.added),
+        ("documents no longer made", report.dropped),
+    ):
+        if names:
+            lines.append(f"{label}: {', '.join(names)}")
+    return lines
+
+
+def shown_path(path: Path, cwd: Path) -> str:
+    """A path as the user would type it from where they are."""
+    return str(path.relative_to(cwd)) if path.is_relative_to(cwd) else str(path)
