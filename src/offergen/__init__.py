@@ -6,10 +6,10 @@ not pay for WeasyPrint, which only rendering does.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .errors import OffergenError, Problem, RenderError, ValidationFailed
+from .lazy import lazy_names
 
 if TYPE_CHECKING:
     from .build import build
@@ -31,15 +31,12 @@ __all__ = [
     "price_offer",
 ]
 
-_LAZY = {
-    "build": "build",
-    "price_offer": "pricing",
-    "load_workspace": "validate",
-    "Workspace": "workspace",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
-    raise AttributeError(f"module 'offergen' has no attribute {name!r}")
+__getattr__ = lazy_names(
+    __name__,
+    {
+        "build": "build",
+        "price_offer": "pricing",
+        "load_workspace": "validate",
+        "Workspace": "workspace",
+    },
+)

@@ -6,9 +6,9 @@ The renderers load on first use, so that checking a workspace never imports Weas
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ..lazy import lazy_names
 from .templates import DocumentMeta, Templates
 
 if TYPE_CHECKING:
@@ -24,15 +24,7 @@ __all__ = [
     "render_pdf",
 ]
 
-_LAZY = {
-    "render_docx": "docx",
-    "html_to_pdf": "pdf",
-    "render_page": "pdf",
-    "render_pdf": "pdf",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
-    raise AttributeError(f"module 'offergen.render' has no attribute {name!r}")
+__getattr__ = lazy_names(
+    __name__,
+    {"render_docx": "docx", "html_to_pdf": "pdf", "render_page": "pdf", "render_pdf": "pdf"},
+)
