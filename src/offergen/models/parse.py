@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from ..errors import Problem, ValidationFailed, did_you_mean
-from ..load import Document
+from ..load import Document, format_loc
 from .fields import Model
 
 ModelT = TypeVar("ModelT", bound=Model)
@@ -67,6 +67,9 @@ def _problem(model: type[Model], document: Document, detail: ErrorDetails) -> Pr
     loc = _data_loc(document.data, detail["loc"])
     kind = detail["type"]
     if kind == "extra_forbidden":
+        if detail.get("input") is None and _SPLIT_TEXT.search(str(loc[-1])):
+            line, column = document.position(loc, key=True)  # at the stray key
+            return Problem(document.path, line, column, format_loc(loc[:-1]), _split_text(loc))
         return document.problem(loc, _unknown_key(model, loc), key=True)
     if kind == "missing":
         return document.problem(loc, "required field is missing")
@@ -150,6 +153,18 @@ def _too_long(value: Any, ctx: dict[str, Any]) -> str:
         return f"is longer than {most} characters ({len(value)})"
     count = len(value) if isinstance(value, list | dict) else ctx.get("actual_length")
     return f"has {count} entries; at most {most} are allowed"
+
+
+# What a key looks like when it is the tail of a text that a comma cut in two inside
+# `{…}` (`name: {ru: Насос (5,5 кВт), en: Pump}` reads `5 кВт)` as a key): not a name.
+_SPLIT_TEXT = re.compile(r"[\s()«»\"']|^\d")
+
+
+def _split_text(loc: tuple[str | int, ...]) -> str:
+    return (
+        f"{str(loc[-1])!r} is no field but the end of a text cut at a comma: inside {{…}} a "
+        'comma ends the value, so put the whole text in quotes: {ru: "…, …", en: …}'
+    )
 
 
 def _unknown_key(model: type[Model], loc: tuple[str | int, ...]) -> str:
