@@ -120,7 +120,7 @@ class _Collector:
             self.add(scope, failed.problems)
             return None
 
-    def folder(self, folder: str, kind: str) -> list[str]:
+    def folder(self, folder: str) -> list[str]:
         """The ids of the folder's files; misnamed files are problems that block nothing
         (no offer can name them)."""
         directory = self.root / folder
@@ -315,7 +315,7 @@ def _read_discounts(collector: _Collector, catalog: Catalog | None) -> Discounts
 
 def _read_clients(collector: _Collector) -> dict[str, Client]:
     clients = {}
-    for client_id in collector.folder(CLIENTS_DIR, "client"):
+    for client_id in collector.folder(CLIENTS_DIR):
         relative, scope = client_source(client_id), ("client", client_id)
         client = collector.model(relative, Client, scope)
         if client is not None:
@@ -326,7 +326,7 @@ def _read_clients(collector: _Collector) -> dict[str, Client]:
 
 def _read_offers(collector: _Collector) -> tuple[dict[str, Offer], dict[str, _Uses]]:
     offers, uses = {}, {}
-    for offer_id in collector.folder(OFFERS_DIR, "offer"):
+    for offer_id in collector.folder(OFFERS_DIR):
         relative = offer_source(offer_id)
         offer = collector.model(relative, Offer, ("offer", offer_id))
         document = collector.sources.get(relative)
