@@ -64,6 +64,18 @@ def load_strict(root: Path) -> Workspace:
     return workspace
 
 
+def built_texts(workspace: Path, offer_id: str, document: str) -> list[str]:
+    """Build the offer and read one document's text from its PDF and its DOCX, each with
+    its spaces (no-break ones too) folded: what both formats must say alike."""
+    built = run("-C", workspace, "build", offer_id)
+    assert built.exit_code == 0, built.output
+    folder = workspace / "out" / offer_id
+    return [
+        " ".join(read(folder / f"{document}.{ext}").replace("\u00a0", " ").split())
+        for ext, read in (("pdf", pdf_text), ("docx", docx_text))
+    ]
+
+
 def skip_outside_ci(reason: str) -> None:
     """Skip with the reason on a developer's machine that lacks something; in CI, where
     the project's own files install everything the tests need, fail instead."""

@@ -15,7 +15,7 @@ import pytest
 from offergen.models import Terms
 from offergen.rules import calendar_days
 
-from .conftest import ROOT, Repo, copy_workspace, docx_text, pdf_text, run
+from .conftest import ROOT, Repo, built_texts, copy_workspace, docx_text, run
 
 OFFER = "acme-2026-001"  # 50 % prepayment, the balance 10 calendar days after delivery
 CONTRACT = 'contract:\n  type: supply\n  number: "2026/030"\n  city: Москва\n'
@@ -41,14 +41,7 @@ def _offer(example: Path, extra: str, offer_id: str = OFFER) -> Path:
 
 
 def _texts(example: Path, document: str, offer_id: str = OFFER) -> list[str]:
-    """The document's text from its PDF and its DOCX, spaces folded."""
-    built = run("-C", example, "build", offer_id)
-    assert built.exit_code == 0, built.output
-    folder = example / "out" / offer_id
-    return [
-        " ".join(read(folder / f"{document}.{ext}").replace("\u00a0", " ").split())
-        for ext, read in (("pdf", pdf_text), ("docx", docx_text))
-    ]
+    return built_texts(example, offer_id, document)
 
 
 def _findings(example: Path, offer_id: str = OFFER) -> list[str]:

@@ -16,7 +16,7 @@ import pytest
 from offergen.formatting import format_money
 from offergen.models import Localized, service_unit
 
-from .conftest import ROOT, copy_workspace, docx_text, load_strict, pdf_text, run
+from .conftest import ROOT, built_texts, copy_workspace, load_strict, run
 
 OFFER = "acme-2026-001"  # its last line: «Шеф-монтаж насосного оборудования», усл.
 CONTRACT = 'contract:\n  type: supply\n  number: "2026/030"\n  city: Москва\n'
@@ -31,13 +31,7 @@ def example(tmp_path: Path) -> Path:
 
 
 def _contract_texts(example: Path) -> list[str]:
-    built = run("-C", example, "build", OFFER)
-    assert built.exit_code == 0, built.output
-    folder = example / "out" / OFFER
-    return [
-        " ".join(read(folder / f"contract.{ext}").replace("\u00a0", " ").split())
-        for ext, read in (("pdf", pdf_text), ("docx", docx_text))
-    ]
+    return built_texts(example, OFFER, "contract")
 
 
 def _findings(example: Path) -> list[dict[str, str]]:
