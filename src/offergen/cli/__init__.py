@@ -1,0 +1,15 @@
+"""Turn command lines into library calls; the only package that prints or exits.
+
+`base` holds the group and the error mapping; each module beside it adds its commands.
+"""
+
+from __future__ import annotations
+
+from . import documents, records  # noqa: F401  (they register their commands)
+from .base import EXIT_INTERNAL, EXIT_PROBLEMS, cli
+
+__all__ = ["EXIT_INTERNAL", "EXIT_PROBLEMS", "cli", "main"]
+
+
+def main() -> None:
+    cli(prog_name="offergen")

@@ -1,0 +1,5 @@
+"""`python -m offergen.cli`."""
+
+from . import main
+
+main()
