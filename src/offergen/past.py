@@ -28,7 +28,7 @@ from .workspace import APPROVAL_REQUIRED, TEMPLATES_DIR, Workspace, offer_source
 from .write import write_atomic
 
 BOOKKEEPING = {"status", "review", "approval"}  # what a review itself changes
-UNPRINTED = {"policy", "reliability"}  # what legal and finance judge by, never printed
+UNPRINTED = {"policy", "reliability", "numbering"}  # judged by, or numbering, never printed
 CHUNK = 8  # past states loaded at a time while walking back
 CLAUSES = f"{TEMPLATES_DIR}/clauses/"  # the only templates that say something
 

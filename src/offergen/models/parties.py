@@ -89,12 +89,40 @@ class PaymentPolicy(Model):
     min_prepayment_percent: Percent | None = None  # an offer without prepayment gives 0 %
 
 
+NUMBERING = "КП-{year}-{seq:04}"
+
+
+def numbering_error(pattern: str) -> str | None:
+    """Why `pattern` cannot number offers, or None. A pattern has `{seq}` (a format spec
+    optional, e.g. `{seq:04}`) and at most `{year}` beside it; the number is
+    `pattern.format(year=…, seq=…)`. Only `offergen new offer` uses it, so a bad pattern
+    blocks no build: `check` warns, `new offer` refuses."""
+    import string
+
+    try:
+        fields = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
+    except ValueError as error:
+        return f"not a numbering pattern like {NUMBERING!r}: {error}"
+    if unknown := sorted(fields - {"year", "seq"}):
+        return f"unknown placeholder {{{unknown[0]}}}: use {{year}} and {{seq}}"
+    if "seq" not in fields:
+        return f"the pattern needs {{seq}}, e.g. {NUMBERING!r}"
+    try:
+        pattern.format(year=2026, seq=1)
+    except (ValueError, IndexError) as error:
+        return f"not a numbering pattern like {NUMBERING!r}: {error}"
+    return None
+
+
 class Config(Model):
     """`offergen.yaml`: who sells, the defaults every offer starts from, the payment policy."""
 
     seller: Seller
     defaults: Defaults
     policy: PaymentPolicy = PaymentPolicy()
+    # How `offergen new offer` numbers offers: {year} of the offer's date, {seq} counted
+    # per year (per pattern) from the numbers already in offers/.
+    numbering: Text = NUMBERING  # checked by numbering_error()
 
 
 class Reliability(Model):
