@@ -74,7 +74,7 @@ def test_price_table_shows_lines_and_totals() -> None:
         "VAT",
     ]
     assert "Комплект уплотнений для ЦН-100/160" in result.output
-    assert lines[-1].strip() == "gross: 397\u00a0447,96 RUB"
+    assert lines[-1].strip() == "gross: 397\u00a0447,96\u00a0₽"  # as the proposal prints it
 
 
 def test_an_unknown_offer_is_a_clear_error() -> None:
@@ -206,6 +206,30 @@ def test_status_lists_offers_and_marks_the_expired() -> None:
     }
     assert rows["acme-2026-005"]["status"] == "approved"  # valid until 2027-01-01 (+30 days)
     assert rows["tula-2026-004"]["status"] == "expired"  # sent, valid until 2026-12-27
+
+
+def _status_line(output: str, offer: str) -> list[str]:
+    return next(line for line in output.splitlines() if line.startswith(offer)).split("  ")
+
+
+def test_status_prints_money_percents_and_dates_as_the_documents_do(example_copy: Path) -> None:
+    result = run("-C", example_copy, "status", "--today", "2026-12-01")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0].split() == [
+        *("offer", "client", "number", "status", "gross", "discount", "valid", "until", "days")
+    ]
+    cells = [cell.strip() for cell in _status_line(result.output, "acme-2026-001") if cell]
+    assert cells[-4:] == ["646\u00a0952,05\u00a0₽", "6,5\u00a0%", "28.12.2026", "27"]
+    euro = [cell.strip() for cell in _status_line(result.output, "nordic-2026-003") if cell]
+    assert euro[-4:-2] == ["24\u00a0277,50\u00a0€", "4,57\u00a0%"]
+    # An English workspace prints them the English way; --json keeps plain decimals.
+    config = example_copy / "offergen.yaml"
+    config.write_text(config.read_text("utf-8").replace("locale: ru ", "locale: en "), "utf-8")
+    english = run("-C", example_copy, "status", "--today", "2026-12-01")
+    cells = [cell.strip() for cell in _status_line(english.output, "acme-2026-001") if cell]
+    assert cells[-4:] == ["RUB\u00a0646,952.05", "6.5%", "2026-12-28", "27"]
+    data = json.loads(run("-C", example_copy, "status", "--json").output)
+    assert {row["gross"] for row in data} >= {"646952.05", "24277.50"}
 
 
 def test_status_filters_by_status_and_by_days_left() -> None:

@@ -97,8 +97,8 @@ def test_history_table_shows_hash_date_author_subject_status_and_total(negotiate
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["commit", "date", "author", "subject", "status", "gross", "note"]
     first = lines[2]
-    assert first.startswith(f"{shas[4][:7]}  2026-11-05  Пётр Петров  Скидка 5 %")
-    amount = f"{totals[4]:,.2f} RUB"
+    assert first.startswith(f"{shas[4][:7]}  05.11.2026  Пётр Петров  Скидка 5 %")
+    amount = f"{totals[4]:,.2f}".replace(",", "\u00a0").replace(".", ",") + "\u00a0₽"
     assert first.split("  ")[-1].strip() == amount or first.rstrip().endswith(amount)
     assert " sent " in first
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import ValidationFailed, counted
-from .formatting import format_amount, format_date, format_number, format_percent
+from .formatting import format_amount, format_date, format_money, format_number, format_percent
 from .limits import PRICE_DECIMALS
 from .past import HistoryRow
 from .pricing import PricedOffer, step_cuts
@@ -17,6 +17,7 @@ from .workspace import Workspace, offer_source
 if TYPE_CHECKING:
     from .build import BuildReport
     from .diff import DiffReport
+    from .models import Locale
 
 
 def _money(value: Decimal) -> str:
@@ -164,7 +165,7 @@ def _totals_lines(priced: PricedOffer, locale: Any) -> list[str]:
         pairs.insert(0, ("list", totals.list_amount))
     width = max(len(label) for label, _ in pairs)
     return [
-        f"{label.rjust(width)}: {format_amount(value, locale)} {priced.currency}"
+        f"{label.rjust(width)}: {format_money(value, priced.currency, locale)}"
         for label, value in pairs
     ]
 
@@ -290,9 +291,11 @@ def _blank_row(offer_id: str, problem: str) -> dict[str, Any]:
     }
 
 
-def status_table(rows: list[dict[str, Any]]) -> str:
-    header = ["offer", "client", "number", "status", "gross", "disc. %", "valid until", "days"]
-    body = [_status_cells(row) for row in rows]
+def status_table(rows: list[dict[str, Any]], locale: Locale) -> str:
+    """The rows as a table, money, percents and dates in `locale` as the documents print
+    them (`2 049 599,35 ₽`, `18 %`, `28.11.2026`)."""
+    header = ["offer", "client", "number", "status", "gross", "discount", "valid until", "days"]
+    body = [_status_cells(row, locale) for row in rows]
     text = table(header, body, right={4, 5, 7})
     problems = [f"{r['offer']}: {r['problem']}" for r in rows if r["problem"]]
     return (
@@ -302,7 +305,7 @@ def status_table(rows: list[dict[str, Any]]) -> str:
     )
 
 
-def _status_cells(r: dict[str, Any]) -> list[str]:
+def _status_cells(r: dict[str, Any], locale: Locale) -> list[str]:
     if r["problem"]:
         return [r["offer"], r["client"], r["number"], r["status"], "", "", "", ""]
     return [
@@ -310,9 +313,9 @@ def _status_cells(r: dict[str, Any]) -> list[str]:
         r["client"],
         r["number"],
         r["status"],
-        f"{format_amount(Decimal(r['gross']), 'en')} {r['currency']}",
-        format(Decimal(r["effective_discount"]).quantize(Decimal("0.01")), "f"),
-        r["valid_until"],
+        format_money(Decimal(r["gross"]), r["currency"], locale),
+        format_percent(Decimal(r["effective_discount"]), locale),
+        format_date(date.fromisoformat(r["valid_until"]), locale, "numeric"),
         str(r["days_left"]),
     ]
 
@@ -352,16 +355,16 @@ def history_rows(rows: list[HistoryRow]) -> list[dict[str, Any]]:
     return found
 
 
-def history_table(rows: list[dict[str, Any]]) -> str:
+def history_table(rows: list[dict[str, Any]], locale: Locale) -> str:
     header = ["commit", "date", "author", "subject", "status", "gross", "note"]
     body = [
         [
             r["short"],
-            r["date"][:10],
+            format_date(date.fromisoformat(r["date"][:10]), locale, "numeric"),
             r["author"],
             _clip(r["subject"], 48),
             r["status"] or "?",
-            f"{format_amount(Decimal(r['gross']), 'en')} {r['currency']}" if r["gross"] else "-",
+            format_money(Decimal(r["gross"]), r["currency"], locale) if r["gross"] else "-",
             _clip(r["problem"] or "", 70),
         ]
         for r in rows

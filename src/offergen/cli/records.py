@@ -42,13 +42,15 @@ def status(
     from ..report import status_rows, status_table, unreadable_rows
 
     try:
-        rows = status_rows(load(ctx), day_of(today), only, expiring)
+        workspace = load(ctx)
+        rows = status_rows(workspace, day_of(today), only, expiring)
+        locale = workspace.config.defaults.locale
     except ValidationFailed as failed:  # no seller or catalog: every offer is invalid
-        rows = unreadable_rows(failed, only)
+        rows, locale = unreadable_rows(failed, only), "ru"  # no row has money to print
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
-        click.echo(status_table(rows))
+        click.echo(status_table(rows, locale))
 
 
 @cli.command()
@@ -76,7 +78,7 @@ def history(ctx: click.Context, offer: str, as_json: bool) -> None:
     if not rows:
         click.echo(f"{offer}: never committed")
         return
-    click.echo(history_table(rows))
+    click.echo(history_table(rows, workspace.config.defaults.locale))
 
 
 @cli.command()
