@@ -9,7 +9,7 @@ import pytest
 
 from offergen import cli as cli_module
 
-from .conftest import ROOT, example_workspace, run
+from .conftest import ROOT, copy_workspace, example_workspace, run
 
 
 def test_price_json_gives_every_number_as_a_decimal_string() -> None:
@@ -212,8 +212,9 @@ def _status_line(output: str, offer: str) -> list[str]:
     return next(line for line in output.splitlines() if line.startswith(offer)).split("  ")
 
 
-def test_status_prints_money_percents_and_dates_as_the_documents_do(example_copy: Path) -> None:
-    result = run("-C", example_copy, "status", "--today", "2026-12-01")
+def test_status_prints_money_percents_and_dates_as_the_documents_do(tmp_path: Path) -> None:
+    workspace = copy_workspace(example_workspace(), tmp_path / "ws")
+    result = run("-C", workspace, "status", "--today", "2026-12-01")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0].split() == [
         *("offer", "client", "number", "status", "gross", "discount", "valid", "until", "days")
@@ -223,12 +224,12 @@ def test_status_prints_money_percents_and_dates_as_the_documents_do(example_copy
     euro = [cell.strip() for cell in _status_line(result.output, "nordic-2026-003") if cell]
     assert euro[-4:-2] == ["24\u00a0277,50\u00a0€", "4,57\u00a0%"]
     # An English workspace prints them the English way; --json keeps plain decimals.
-    config = example_copy / "offergen.yaml"
+    config = workspace / "offergen.yaml"
     config.write_text(config.read_text("utf-8").replace("locale: ru ", "locale: en "), "utf-8")
-    english = run("-C", example_copy, "status", "--today", "2026-12-01")
+    english = run("-C", workspace, "status", "--today", "2026-12-01")
     cells = [cell.strip() for cell in _status_line(english.output, "acme-2026-001") if cell]
     assert cells[-4:] == ["RUB\u00a0646,952.05", "6.5%", "2026-12-28", "27"]
-    data = json.loads(run("-C", example_copy, "status", "--json").output)
+    data = json.loads(run("-C", workspace, "status", "--json").output)
     assert {row["gross"] for row in data} >= {"646952.05", "24277.50"}
 
 

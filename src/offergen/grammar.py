@@ -25,7 +25,7 @@ from pytrovich.enums import Case, NamePart
 from pytrovich.enums import Gender as PGender
 from pytrovich.maker import PetrovichDeclinationMaker
 
-__all__ = ["Gender", "acting", "gender_of", "name_genitive", "position_genitive"]
+__all__ = ["Gender", "acting", "gender_of", "name_genitive", "polite_name", "position_genitive"]
 
 Gender = Literal["male", "female"]
 
@@ -168,6 +168,31 @@ def gender_of(full_name: str) -> Gender | None:
     if len(words) >= 2 and _CYRILLIC_WORD.fullmatch(words[1]):
         detected = _gender_detector().detect(firstname=words[1])  # type: ignore[no-untyped-call]
         return _library_gender(detected)
+    return None
+
+
+def polite_name(full_name: str) -> tuple[str, Gender] | None:
+    """How a letter addresses a person by name: first name and patronymic, and the
+    gender the patronymic tells: "Смирнова Анна Сергеевна" and "Анна Сергеевна Смирнова"
+    → ("Анна Сергеевна", "female"); "Алиев Рашид Гейдар оглы" → ("Рашид Гейдар оглы",
+    "male"). None without a patronymic ("Анна Смирнова"): Russian business letters do not
+    address a person by first name alone."""
+    words = full_name.split()
+    for index in range(1, len(words)):
+        word = words[index]
+        if not _CYRILLIC_WORD.fullmatch(word):
+            continue
+        if word.lower() in _TURKIC_SON | _TURKIC_DAUGHTER:  # "Гейдар оглы": two words
+            if index < 2:
+                continue
+            start, patronymic = index - 2, words[index - 1 : index + 1]
+        else:
+            start, patronymic = index - 1, [word]
+        if not word[:1].isupper() and len(patronymic) == 1:
+            continue
+        gender = _patronymic_gender(patronymic)
+        if gender is not None and _CYRILLIC_WORD.fullmatch(words[start]):
+            return " ".join(words[start : index + 1]), gender
     return None
 
 
