@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from pypdf import PdfReader
 
 from offergen.grammar import polite_name
 
-from .conftest import built_texts, copy_workspace, example_workspace
+from .conftest import built_texts, copy_workspace, example_workspace, run
 
 CONTACT = "Анна Смирнова"  # acme-2026-001 names this contact of clients/acme.yaml
 
@@ -41,3 +44,63 @@ def test_the_patronymic_tells_the_form_of_address() -> None:
     assert polite_name("Иванов Иван Ильич") == ("Иван Ильич", "male")
     assert polite_name("Petr Petrov") is None
     assert polite_name("Петров") is None
+
+
+def _offer_with_lines(workspace: Path, count: int) -> None:
+    """acme-2026-001 with `count` one-line items instead of its own: a letter of any length."""
+    path = workspace / "offers" / "acme-2026-001.yaml"
+    text = path.read_text("utf-8")
+    head, rest = text.split("items:\n", 1)
+    tail = rest[rest.index("\ndiscount:") + 1 :]
+    items = "".join(
+        f"  - {{name: Позиция {index}, unit: шт., qty: 1, price: 1000, vat_rate: 22}}\n"
+        for index in range(1, count + 1)
+    )
+    path.write_text(f"{head}items:\n{items}{tail}", "utf-8")
+
+
+def _pages(workspace: Path) -> list[str]:
+    built = run("-C", workspace, "build", "acme-2026-001", "--format", "pdf")
+    assert built.exit_code == 0, built.output
+    reader = PdfReader(workspace / "out" / "acme-2026-001" / "proposal.pdf")
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+def test_no_page_holds_only_the_closing_of_the_letter(tmp_path: Path) -> None:
+    """However long the offer, the page with the signature also holds what precedes the
+    closing (validity, manager, signature): the closing is never a page of its own."""
+    workspace = copy_workspace(example_workspace(), tmp_path / "ws")
+    count = 1
+    while len(_pages(workspace)) == 1:  # the first length that needs a second page
+        count += 1
+        assert count < 60, "the letter never reached a second page"
+        _offer_with_lines(workspace, count)
+    for lines in range(count, count + 10):  # the closing moves across the page break
+        _offer_with_lines(workspace, lines)
+        pages = _pages(workspace)
+        last = pages[-1]
+        assert "Иванов Иван Иванович" in last  # the signature ends the letter
+        before, validity, _ = last.partition("Предложение действительно до")
+        assert validity, f"{lines} lines: the closing is split across pages"
+        assert "Ваш менеджер" in last
+        assert before.strip(), f"{lines} lines: the last page holds only the closing"
+
+
+def test_the_docx_keeps_the_closing_with_the_terms(tmp_path: Path) -> None:
+    """Word lays the DOCX out itself: the terms, the validity and the manager line keep
+    with the next paragraph down to the signature, whose row never splits."""
+    workspace = copy_workspace(example_workspace(), tmp_path / "ws")
+    built = run("-C", workspace, "build", "acme-2026-001", "--format", "docx")
+    assert built.exit_code == 0, built.output
+    document = Document(str(workspace / "out" / "acme-2026-001" / "proposal.docx"))
+    paragraphs = {p.text: p for p in document.paragraphs if p.text}
+    validity = next(p for text, p in paragraphs.items() if text.startswith("Предложение"))
+    manager = next(p for text, p in paragraphs.items() if text.startswith("Ваш менеджер"))
+    assert validity.paragraph_format.keep_with_next
+    assert manager.paragraph_format.keep_with_next
+    terms = next(t for t in document.tables if t.rows[0].cells[0].text == "Оплата")
+    last_row = terms.rows[-1]
+    assert all(p.paragraph_format.keep_with_next for c in last_row.cells for p in c.paragraphs)
+    signature = document.tables[-1]
+    assert "Иванов Иван Иванович" in signature.rows[0].cells[2].text
+    assert signature.rows[0]._tr.trPr.find(qn("w:cantSplit")) is not None

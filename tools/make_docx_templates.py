@@ -178,6 +178,8 @@ def _signature(doc: Any) -> None:
     """Position, a signature rule with its hint beneath, and the name (as proposal.html)."""
     signature = doc.add_table(rows=1, cols=3)
     _fix_widths(signature, [Mm(70), Mm(50), Mm(54)])
+    row_properties = signature.rows[0]._tr.get_or_add_trPr()
+    row_properties.append(row_properties.makeelement(qn("w:cantSplit"), {}))
     cells = signature.rows[0].cells
     _cell_text(cells[0], "{{ signatory.position }}", size=9.5)
     _cell_text(cells[1], "______________________", size=9.5, align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -381,7 +383,7 @@ def build_proposal(target: Path) -> None:
 
     _paragraph(doc, "{%p if terms %}", space_after=0)
     _paragraph(doc, "{{ labels.terms_title }}", bold=True, size=11)
-    _loop_table(
+    terms = _loop_table(
         doc,
         "term in terms",
         ["{{ term.label }}", "{{ term.value }}"],
@@ -389,8 +391,15 @@ def build_proposal(target: Path) -> None:
         right=False,
     )
     _paragraph(doc, "{%p endif %}", space_after=0)
-    _paragraph(doc, "{{ validity }}", bold=True)
-    _paragraph(doc, "{{ labels.manager }}: {{ manager }}", space_after=18)
+    closing = [
+        _paragraph(doc, "{{ validity }}", bold=True),
+        _paragraph(doc, "{{ labels.manager }}: {{ manager }}", space_after=18),
+    ]
+    # The closing never stands alone on a page (as .closing in style.css): the terms, the
+    # validity and the manager line keep with what follows them, down to the signature.
+    cells = [cell for row in terms.rows for cell in row.cells]
+    for paragraph in [*(p for cell in cells for p in cell.paragraphs), *closing]:
+        paragraph.paragraph_format.keep_with_next = True
 
     _signature(doc)
     doc.save(str(target))
