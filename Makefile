@@ -53,6 +53,7 @@ system-deps:
 ## offers: build every offer of the workspace into out/ (the default)
 offers: $(STAMP) system-deps
 	$(OFFERGEN) build
+	@echo "offergen is in $(VENV): run '. $(VENV)/bin/activate' to type 'offergen …' (e.g. offergen status)"
 
 ## offer OFFER=<id> [REV=<commit>]: build one offer (as committed at REV: out/<id>@<hash>/)
 offer: $(STAMP) system-deps
