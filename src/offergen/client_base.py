@@ -44,7 +44,9 @@ def unreadable_client_rows(failed: ValidationFailed, client_ids: list[str]) -> l
     """The rows of a workspace whose seller or catalog cannot be read: every client is
     invalid, for the same first problem, since none of its offers can be priced."""
     first = str(next(p for p in failed.problems if p.severity == "error"))
-    return [{**_blank_row(client_id), "problem": first} for client_id in client_ids]
+    return [
+        {**_blank_row(client_id), "status": "invalid", "problem": first} for client_id in client_ids
+    ]
 
 
 def _client_ids(workspace: Workspace) -> list[str]:
