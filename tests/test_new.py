@@ -73,6 +73,14 @@ def written(result: Any, path: Path, what: str, step: str, kind: str) -> str:
     return text
 
 
+def numbered(workspace: Path, pattern: str, number: str = "КП-1") -> int:
+    """Number by `pattern`, the offer a-1 numbered `number`; the pattern's line."""
+    config, offer = workspace / "offergen.yaml", workspace / "offers" / "a-1.yaml"
+    config.write_text(config.read_text("utf-8") + f"numbering: {pattern}\n", "utf-8")
+    offer.write_text(offer.read_text("utf-8").replace("КП-1", json.dumps(number)), "utf-8")
+    return len(config.read_text("utf-8").splitlines())
+
+
 def new_offer(workspace: Path, *args: str) -> Any:
     return run("-C", workspace, "new", "offer", *args)
 
@@ -242,10 +250,28 @@ def test_offers_that_do_not_load_still_count(example: Path) -> None:
     assert data_of(example / "offers" / "acme-2026-006.yaml")["number"] == "КП-2026-0042"
 
 
+def test_without_a_year_the_sequence_never_restarts(scratch: Path) -> None:
+    numbered(scratch, "N-{seq}", "N-41")
+    result = new_offer(scratch, "--client", "acme", "--date", "2027-01-10")
+    assert result.exit_code == 0, result.output
+    assert data_of(scratch / "offers" / "acme-2027-001.yaml")["number"] == "N-42"
+
+
+def test_an_empty_catalog_gives_an_empty_list_to_fill(scratch: Path) -> None:
+    (scratch / "catalog.yaml").write_text("items: []\n", "utf-8")
+    (scratch / "offers" / "a-1.yaml").unlink()
+    result = new_offer(scratch, "--client", "acme", "--date", "2026-12-01")
+    assert result.exit_code == 0, result.output
+    path = scratch / "offers" / "acme-2026-001.yaml"
+    assert data_of(path)["items"] == []
+    assert "items: []" in path.read_text("utf-8")
+    checked = run("-C", scratch, "check", "--today", "2026-12-01")
+    assert checked.exit_code == 1
+    assert "offers/acme-2026-001.yaml:9:8: items: must not be empty" in checked.stderr
+
+
 def test_a_bad_pattern_is_refused_and_check_warns(scratch: Path) -> None:
-    config = scratch / "offergen.yaml"
-    config.write_text(config.read_text("utf-8") + "numbering: КП-{yr}-{seq}\n", "utf-8")
-    line = len(config.read_text("utf-8").splitlines())
+    line = numbered(scratch, "КП-{yr}-{seq}")
     result = new_offer(scratch, "--client", "acme", "--date", "2026-12-01")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
@@ -266,10 +292,7 @@ def test_a_bad_pattern_is_refused_and_check_warns(scratch: Path) -> None:
 
 
 def test_a_pattern_that_cannot_be_read_back_is_refused(scratch: Path) -> None:
-    config = scratch / "offergen.yaml"
-    config.write_text(config.read_text("utf-8") + 'numbering: "N{seq:b}"\n', "utf-8")
-    offer = scratch / "offers" / "a-1.yaml"
-    offer.write_text(offer.read_text("utf-8").replace("КП-1", "N1"), "utf-8")
+    numbered(scratch, "N{seq:b}", "N1")
     # binary: the next, 2, is written N10, which reads back as 10
     result = new_offer(scratch, "--client", "acme", "--date", "2026-12-01")
     assert result.exit_code == 1

@@ -84,6 +84,7 @@ OPTIONAL: tuple[tuple[str, str, str], ...] = (
         "rating A | B | C",
     ),
 )
+FOREIGN_BANK = 'bank: {name: "<bank>", account: "<IBAN>", swift: "<SWIFT>"}'
 FIELDS = (
     "name",
     "inn",
@@ -130,7 +131,11 @@ def card_lines(client_id: str, kind: ClientKind, given: Mapping[str, str]) -> li
         if name in given and name not in written:
             lines.append(line(f"{name}: {quoted(given[name])}", WHY[name]))
             written.add(name)
-    lines += [commented(text, why) for name, text, why in OPTIONAL if name not in written]
+    optional = [
+        (name, FOREIGN_BANK if name == "bank" and kind == "foreign" else text, why)
+        for name, text, why in OPTIONAL
+    ]
+    lines += [commented(text, why) for name, text, why in optional if name not in written]
     return lines
 
 
