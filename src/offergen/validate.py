@@ -33,6 +33,7 @@ from .models import (
     parse,
     parse_parts,
 )
+from .numbering import numbering_problems
 from .rules import offer_problems, reference_problems
 from .workspace import (
     CATALOG_FILE,
@@ -176,6 +177,7 @@ def load_workspace(
     config = collector.model(CONFIG_FILE, Config, EVERYTHING)
     if config is not None:
         collector.add(EVERYTHING, seller_problems(collector.sources[CONFIG_FILE], config))
+        collector.add(NOTHING, numbering_problems(collector.sources[CONFIG_FILE], config))
     catalog = _read_catalog(collector)
     discounts = _read_discounts(collector, catalog)
     clients = _read_clients(collector)

@@ -50,16 +50,16 @@ def append_rounds(path: Path, rounds: Sequence[ClientRound]) -> None:
 
 def append_round(text: str, entry: ClientRound, name: str) -> str:
     """`text` with the round added; other lines untouched where the layout allows."""
-    data = _yaml().load(text)
+    data = round_trip_yaml().load(text)
     contract = data.get("contract") if isinstance(data, dict) else None
     if not isinstance(contract, dict):
         raise UnwritableOffer(f"{name}: contract: is not a mapping")
     spliced = _spliced(text, data, contract, entry)
-    expected = _yaml().load(text)
+    expected = round_trip_yaml().load(text)
     _add(expected["contract"], entry)
     if spliced is not None and _reads(spliced) == _plain_data(expected):
         return spliced
-    return _dumped(expected)  # a flow-style record: rewritten whole, comments kept
+    return dumped_yaml(expected)  # a flow-style record: rewritten whole, comments kept
 
 
 def _add(contract: Any, entry: ClientRound) -> None:
@@ -147,7 +147,7 @@ def _indent_of(mapping: Any) -> int:
 
 def _insert(lines: list[str], where: int, indent: int, fragment: Any) -> str:
     buffer = io.StringIO()
-    _yaml().dump(fragment, buffer)
+    round_trip_yaml().dump(fragment, buffer)
     pad = " " * indent
     dumped = textwrap.dedent(buffer.getvalue())  # a sequence comes with its offset
     new = [pad + line if line.strip() else line for line in dumped.splitlines(True)]
@@ -158,14 +158,14 @@ def _insert(lines: list[str], where: int, indent: int, fragment: Any) -> str:
 
 def _reads(text: str) -> Any:
     try:
-        return _plain_data(_yaml().load(text))
+        return _plain_data(round_trip_yaml().load(text))
     except YAMLError:
         return None
 
 
-def _dumped(data: Any) -> str:
+def dumped_yaml(data: Any) -> str:
     buffer = io.StringIO()
-    _yaml().dump(data, buffer)
+    round_trip_yaml().dump(data, buffer)
     return buffer.getvalue()
 
 
@@ -177,7 +177,7 @@ def _plain_data(value: Any) -> Any:
     return str(value) if isinstance(value, str) else value
 
 
-def _yaml() -> YAML:
+def round_trip_yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096  # never refold what is already there
