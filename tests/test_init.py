@@ -97,6 +97,15 @@ def test_init_into_an_empty_folder(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["ws"]
 
 
+def test_init_into_the_current_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "ws").mkdir()
+    monkeypatch.chdir(tmp_path / "ws")
+    result = run("init", ".")
+    assert result.exit_code == 0, result.output
+    assert Path("offergen.yaml").is_file()  # the folder we stand in, not a new one
+    assert sorted(p.name for p in Path().iterdir() if p.name.startswith(".offergen")) == []
+
+
 @pytest.mark.parametrize("flags", [[], ["--example"], ["--templates", "--example"]])
 def test_init_refuses_a_folder_that_is_not_empty_and_writes_nothing(
     tmp_path: Path, flags: list[str]

@@ -58,9 +58,7 @@ def init_workspace(target: Path, *, example: bool = False, templates: bool = Fal
         )
     parts: list[Callable[[Path], None]] = [_write_example if example else _write_blank]
     parts += [_write_settings] + ([_copy_templates] if templates else [])
-    target.parent.mkdir(parents=True, exist_ok=True)
-    _build_beside(target, parts)
-    return sorted(path.name for path in target.iterdir())
+    return _write_into(target, parts)
 
 
 def _is_used(target: Path) -> bool:
@@ -75,28 +73,35 @@ def _add_templates(root: Path) -> list[str]:
             f"{root / TEMPLATES_DIR} already exists; init --templates copies the shipped "
             "templates only into a workspace that has none"
         )
-    scratch = Path(tempfile.mkdtemp(prefix=".templates-", dir=root))
-    try:
-        _copy_templates(scratch)
-        (scratch / TEMPLATES_DIR).rename(root / TEMPLATES_DIR)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    return [TEMPLATES_DIR]
+    return _write_into(root, [_copy_templates])
 
 
-def _build_beside(target: Path, parts: list[Callable[[Path], None]]) -> None:
-    """Write into a temporary sibling folder and rename it into place: a workspace
-    appears whole or not at all."""
-    scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+def _write_into(target: Path, parts: list[Callable[[Path], None]]) -> list[str]:
+    """Let `parts` write into a hidden scratch folder inside `target`, then move what they
+    wrote into place, one rename each; on a failure `target` is left as it was (removed
+    if init made it). Returns the names moved in."""
+    made = not target.exists()
+    target.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".offergen-init-", dir=target))
+    moved: list[Path] = []
     try:
         for write in parts:
             write(scratch)
-        if target.is_dir():
-            target.rmdir()  # empty, checked above
-        scratch.rename(target)
+        for entry in sorted(scratch.iterdir()):
+            entry.rename(target / entry.name)
+            moved.append(target / entry.name)
     except BaseException:
+        for path in moved:
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
         shutil.rmtree(scratch, ignore_errors=True)
+        if made:
+            target.rmdir()
         raise
+    scratch.rmdir()
+    return [path.name for path in moved]
 
 
 def _write_blank(root: Path) -> None:
