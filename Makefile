@@ -8,7 +8,7 @@ OFFERGEN := $(BIN)/offergen
 
 .DEFAULT_GOAL := offers
 .PHONY: offers offer check verify review status history diff bench test lint format clean \
-	golden docx-templates system-deps
+	golden docx-templates system-deps wheel-check
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -104,6 +104,10 @@ format: $(DEV)
 N ?= 200
 bench: $(STAMP) system-deps
 	$(BIN)/python tools/bench.py --offers $(N)
+
+## wheel-check: build the wheel, install it in a fresh venv, init + build from it alone
+wheel-check: system-deps
+	PYTHON=$(PYTHON) tools/wheel_check.sh
 
 ## golden: regenerate tests/golden/ from the example workspace, for review in git diff
 golden: $(DEV) system-deps

@@ -10,6 +10,7 @@ models to check. Every failure becomes a `Problem` with path, line and column.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -54,6 +55,18 @@ def format_loc(loc: Loc) -> str:
             key = shown(part).translate(LINE_ESCAPES)  # a problem is one line
             text += f".{key}" if text else key
     return text
+
+
+def strings(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
+    """Every text value inside `data`, with where it stands."""
+    if isinstance(data, str):
+        yield loc, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from strings(value, (*loc, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from strings(value, (*loc, index))
 
 
 @dataclass

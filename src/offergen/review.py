@@ -19,7 +19,7 @@ from .clauses import Clause
 from .documents.contract import contract_sections
 from .documents.view import OfferView
 from .errors import Problem
-from .load import Document, Loc
+from .load import Document, Loc, strings
 from .models import Contract, Negotiation
 from .rules import Subject
 from .workspace import (
@@ -277,7 +277,7 @@ def _texts_of(subject: Subject) -> Iterator[tuple[Document, Loc]]:
 
 
 def _placeholders_in(doc: Document, loc: Loc) -> Iterator[Problem]:
-    for where, value in _strings(_at(doc.data, loc), loc):
+    for where, value in strings(_at(doc.data, loc), loc):
         marks = list(dict.fromkeys(match.group() for match in PLACEHOLDER.finditer(value)))
         if marks:
             shown = ", ".join(f'"{mark}"' for mark in marks)
@@ -288,17 +288,6 @@ def _at(data: Any, loc: Loc) -> Any:
     for part in loc:
         data = data[part]
     return data
-
-
-def _strings(data: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
-    if isinstance(data, str):
-        yield loc, data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            yield from _strings(value, (*loc, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from _strings(value, (*loc, index))
 
 
 def _excerpt(value: str, width: int = 60) -> str:

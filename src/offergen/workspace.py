@@ -46,9 +46,18 @@ __all__ = [
 ]
 
 TEMPLATES_DIR = "templates"
-# The templates of the offergen checkout this package runs from (an editable install):
-# a workspace without its own templates/ folder is built with these.
-SHIPPED_TEMPLATES = Path(__file__).resolve().parents[2] / TEMPLATES_DIR
+
+
+def shipped(inside: str, in_checkout: str) -> Path:
+    """What ships with offergen: inside the package when it is installed from a wheel
+    (setup.py copies it there), else where the checkout of an editable install keeps it."""
+    package = Path(__file__).resolve().parent
+    built = package / inside
+    return built if built.exists() else package.parents[1] / in_checkout
+
+
+# A workspace without its own templates/ folder is built with these.
+SHIPPED_TEMPLATES = shipped(TEMPLATES_DIR, TEMPLATES_DIR)
 CONFIG_FILE = "offergen.yaml"
 CATALOG_FILE = "catalog.yaml"
 DISCOUNTS_FILE = "discounts.yaml"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from ..errors import Problem, ValidationFailed, did_you_mean
-from ..load import Document, format_loc
+from ..load import Document, Loc, format_loc, strings
 from .fields import Model
 
 ModelT = TypeVar("ModelT", bound=Model)
@@ -19,11 +19,15 @@ ModelT = TypeVar("ModelT", bound=Model)
 
 def parse(model: type[ModelT], document: Document) -> ModelT:
     """Validate one document against its model; raise every problem, located."""
+    unfilled = dict(placeholders(document.data))
     try:
-        return model.model_validate(document.data)
+        parsed = model.model_validate(document.data)
+        if not unfilled:
+            return parsed
+        details: list[ErrorDetails] = []
     except ValidationError as error:
-        problems = [_problem(model, document, detail) for detail in error.errors()]
-        raise ValidationFailed(problems) from None
+        details = error.errors()
+    raise ValidationFailed([p for _, p in _located(model, document, details, unfilled)])
 
 
 def parse_parts(
@@ -32,15 +36,17 @@ def parse_parts(
     """Validate a document whose `collection` (a list or a mapping of entries) may hold
     broken entries: they are left out and their problems returned by key (index or name).
     A problem outside the collection still raises `ValidationFailed`, with all of them."""
+    unfilled = dict(placeholders(document.data))
     try:
-        return model.model_validate(document.data), {}
+        parsed = model.model_validate(document.data)
+        if not unfilled:
+            return parsed, {}
+        details: list[ErrorDetails] = []
     except ValidationError as error:
         details = error.errors()
     broken: dict[str | int, list[Problem]] = {}
     whole: list[Problem] = []
-    for detail in details:
-        problem = _problem(model, document, detail)
-        loc = _data_loc(document.data, detail["loc"])
+    for loc, problem in _located(model, document, details, unfilled):
         if len(loc) >= 2 and loc[0] == collection:
             broken.setdefault(loc[1], []).append(problem)
         else:
@@ -58,6 +64,31 @@ def parse_parts(
     except ValidationError as error:  # what the collection's own rules say of the rest
         problems = [_problem(model, document, detail) for detail in error.errors()]
         raise ValidationFailed([*problems, *(p for v in broken.values() for p in v)]) from None
+
+
+# A value still as `offergen init` wrote it: `"<ИНН: 10 или 12 цифр>"`, what to write
+# in angle brackets.
+_PLACEHOLDER = re.compile(r"<([^<>\n]+)>")
+
+
+def placeholders(data: Any) -> Iterator[tuple[Loc, str]]:
+    """Where the data still holds a placeholder, and what it asks for."""
+    for loc, value in strings(data):
+        if found := _PLACEHOLDER.fullmatch(value.strip()):
+            yield loc, found.group(1).strip()
+
+
+def _located(
+    model: type[Model], document: Document, details: list[ErrorDetails], unfilled: dict[Loc, str]
+) -> Iterator[tuple[Loc, Problem]]:
+    """Each placeholder as a thing to fill in, then pydantic's problems with the data path
+    they stand at; one at or inside a placeholder is its consequence and is left out."""
+    for loc, wanted in unfilled.items():
+        yield loc, document.problem(loc, f"fill in: {wanted}")
+    for detail in details:
+        loc = _data_loc(document.data, detail["loc"])
+        if not any(loc[: len(place)] == place for place in unfilled):
+            yield loc, _problem(model, document, detail)
 
 
 def _problem(model: type[Model], document: Document, detail: ErrorDetails) -> Problem:
