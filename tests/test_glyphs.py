@@ -157,8 +157,9 @@ def test_a_label_blocks_the_offers_in_its_language(scratch: Path) -> None:
     labels = scratch / "templates" / "labels.yaml"
     text = labels.read_text("utf-8")
     labels.write_text(text.replace("en: Total}", f"en: Total {ROCKET}}}", 1), "utf-8")
+    line = text[: text.index("en: Total}")].count("\n") + 1  # the label `total`
     message = (
-        f"templates/labels.yaml:23:24: total.en: has a character {DEJAVU} cannot draw: "
+        f"templates/labels.yaml:{line}:24: total.en: has a character {DEJAVU} cannot draw: "
         "U+1F680 ROCKET; remove it or use characters the font has"
     )
     assert check(scratch) == (1, [message, "1 error in 1 file; no offer blocked."])

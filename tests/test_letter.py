@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,10 +11,17 @@ from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 from offergen.grammar import polite_name
+from offergen.shipped import SHIPPED_TEMPLATES
 
 from .conftest import built_texts, copy_workspace, example_workspace, run
 
-CONTACT = "Анна Смирнова"  # acme-2026-001 names this contact of clients/acme.yaml
+CONTACT = "Анна Смирнова"  # acme-2026-001 (and -005) name this contact of clients/acme.yaml
+
+
+def _rename_contact(workspace: Path, name: str) -> None:
+    """The acme contact, in its card and in every offer naming it, renamed `name`."""
+    for path in [workspace / "clients" / "acme.yaml", *(workspace / "offers").glob("*.yaml")]:
+        path.write_text(path.read_text("utf-8").replace(CONTACT, name), "utf-8")
 
 
 @pytest.mark.parametrize(
@@ -30,9 +38,7 @@ def test_a_russian_proposal_greets_a_named_contact_by_name_and_patronymic(
     tmp_path: Path, name: str, greeting: str
 ) -> None:
     workspace = copy_workspace(example_workspace(), tmp_path / "ws")
-    for relative in ("clients/acme.yaml", "offers/acme-2026-001.yaml"):
-        path = workspace / relative
-        path.write_text(path.read_text("utf-8").replace(CONTACT, name), "utf-8")
+    _rename_contact(workspace, name)
     for text in built_texts(workspace, "acme-2026-001", "proposal"):
         assert greeting in text
         assert "коллеги" not in text or greeting == "Уважаемые коллеги!"
@@ -104,3 +110,27 @@ def test_the_docx_keeps_the_closing_with_the_terms(tmp_path: Path) -> None:
     signature = document.tables[-1]
     assert "Иванов Иван Иванович" in signature.rows[0].cells[2].text
     assert signature.rows[0]._tr.trPr.find(qn("w:cantSplit")) is not None
+
+
+def test_own_labels_without_a_newer_label_print_the_shipped_wording(tmp_path: Path) -> None:
+    """A workspace's copy of the templates predates greeting_female: check warns, and the
+    documents print offergen's own wording instead of refusing every offer."""
+    workspace = copy_workspace(example_workspace(), tmp_path / "ws")
+    if not (workspace / "templates").is_dir():
+        shutil.copytree(SHIPPED_TEMPLATES, workspace / "templates")
+    labels = workspace / "templates" / "labels.yaml"
+    kept = [
+        line
+        for line in labels.read_text("utf-8").splitlines(keepends=True)
+        if not line.startswith(("greeting_male:", "greeting_female:"))
+    ]
+    labels.write_text("".join(kept), "utf-8")
+    _rename_contact(workspace, "Смирнова Анна Сергеевна")
+    checked = run("-C", workspace, "check")
+    assert checked.exit_code == 0, checked.output
+    assert (
+        "warning: missing greeting_male, greeting_female: the documents print offergen's "
+        "own wording until you add them"
+    ) in checked.stderr
+    for text in built_texts(workspace, "acme-2026-001", "proposal"):
+        assert "Уважаемая Анна Сергеевна!" in text

@@ -26,6 +26,7 @@ from .models import (
     Offer,
 )
 from .pricing import PricedOffer, PricingRules, price_offer
+from .shipped import SHIPPED_TEMPLATES, TEMPLATES_DIR, shipped
 
 if TYPE_CHECKING:
     from .render.templates import Templates
@@ -38,26 +39,15 @@ __all__ = [
     "CONFIG_FILE",
     "DISCOUNTS_FILE",
     "OFFERS_DIR",
+    "SHIPPED_TEMPLATES",
     "TEMPLATES_DIR",
     "OfferSettings",
     "Workspace",
     "client_source",
     "offer_source",
+    "shipped",
 ]
 
-TEMPLATES_DIR = "templates"
-
-
-def shipped(inside: str, in_checkout: str) -> Path:
-    """What ships with offergen: inside the package when it is installed from a wheel
-    (setup.py copies it there), else where the checkout of an editable install keeps it."""
-    package = Path(__file__).resolve().parent
-    built = package / inside
-    return built if built.exists() else package.parents[1] / in_checkout
-
-
-# A workspace without its own templates/ folder is built with these.
-SHIPPED_TEMPLATES = shipped(TEMPLATES_DIR, TEMPLATES_DIR)
 CONFIG_FILE = "offergen.yaml"
 CATALOG_FILE = "catalog.yaml"
 DISCOUNTS_FILE = "discounts.yaml"

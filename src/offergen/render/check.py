@@ -236,13 +236,16 @@ def _fields(raw: bytes) -> dict[str, set[str]]:
 def _field_problems(
     document: Source, known: dict[str, set[str]]
 ) -> dict[str | None, list[Problem]]:
-    """Labels missing from the workspace's file (every offer needs them), and fields a
-    label uses that offergen never fills (the offers in that language)."""
+    """Labels missing from the workspace's file (a warning: the shipped wording stands in),
+    and fields a label uses that offergen never fills (the offers in that language)."""
     found: dict[str | None, list[Problem]] = {}
     missing = [key for key in known if key not in document.data]
     if missing:
-        message = f"missing {', '.join(missing)}: the documents print these labels"
-        found[None] = [document.problem((), message)]
+        message = (
+            f"missing {', '.join(missing)}: the documents print offergen's own wording "
+            "until you add them"
+        )
+        found[None] = [document.problem((), message, severity="warning")]
     for key, texts in document.data.items():
         if key not in known or not isinstance(texts, dict):
             continue  # a label offergen does not print; a shape problem is said above

@@ -17,6 +17,7 @@ from ..confine import Refused, read_template, template_file
 from ..errors import RenderError, ValidationFailed
 from ..formatting import amount_in_words, format_money, format_number, format_percent
 from ..load import load_document
+from ..shipped import SHIPPED_TEMPLATES
 from .watermark import WATERMARK_FONT, Outline, outline
 
 LABELS_FILE = "labels.yaml"
@@ -159,10 +160,23 @@ class Templates:
         return document.data  # type: ignore[no-any-return]
 
     def labels(self, locale: str) -> dict[str, str]:
-        """Every label of `templates/labels.yaml` in one language."""
+        """Every label of `templates/labels.yaml` in one language; a label the file lacks
+        (a newer offergen prints it, the workspace's copy predates it) in the shipped
+        wording, which `check` warns of."""
         found: dict[str, str] = {}
-        for key, texts in self._labels.items():
+        for key, texts in {**self._shipped_labels, **self._labels}.items():
             if not isinstance(texts, dict) or not isinstance(texts.get(locale), str):
                 raise RenderError(LABELS_FILE, f"{key}: needs a {locale!r} text")
             found[key] = texts[locale]
         return found
+
+    @cached_property
+    def _shipped_labels(self) -> dict[str, dict[str, str]]:
+        if SHIPPED_TEMPLATES.resolve() == self.root.resolve():
+            return {}
+        try:
+            raw = read_template(SHIPPED_TEMPLATES, LABELS_FILE)
+            data = load_document(raw, f"templates/{LABELS_FILE}").data
+        except (RenderError, ValidationFailed):
+            return {}  # an installation without its labels: the workspace's alone
+        return data if isinstance(data, dict) else {}
