@@ -160,6 +160,8 @@ def _tidy(node: Any) -> Any:
             tidy[_BOUNDS[key]] = _number(Decimal(str(value)))
         elif key not in _DROPPED:
             tidy[key] = _tidy(value)
+    if "patternProperties" in tidy:  # a key that does not match is refused, not unchecked
+        tidy.setdefault("additionalProperties", False)
     return tidy
 
 
@@ -170,12 +172,18 @@ def _scalar_forms(defs: dict[str, Any]) -> None:
         if name in defs:
             model = defs[name]
             text = model["properties"]["ru"]["anyOf"][0]
-            # ru or en must be given, and not as null
-            given = [{"required": [key], "properties": {key: text}} for key in ("ru", "en")]
+            given = [  # ru or en, and not as null
+                {"required": [key], "properties": {key: {**text, "description": described}}}
+                for key, described in _descriptions(model).items()
+            ]
             defs[name] = _either(text, {**model, "anyOf": given})
     if "Agreement" in defs:
         side = defs["Agreement"]["properties"]["wording"]["anyOf"][0]
         defs["Agreement"] = _either(side, defs["Agreement"])
+
+
+def _descriptions(model: dict[str, Any]) -> dict[str, str]:
+    return {key: entry["description"] for key, entry in model["properties"].items()}
 
 
 def _either(scalar: dict[str, Any], model: dict[str, Any]) -> dict[str, Any]:
