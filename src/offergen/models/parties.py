@@ -21,14 +21,13 @@ class Bank(Model):
 
     name: Text = Field(description="The bank's name, as documents print it: ПАО Сбербанк.")
     name_en: Text | None = Field(default=None, description="The bank's name in English documents.")
-    bik: Code | None = Field(
-        default=None, description="БИК: 9 digits, starting with 04 (Russian banks)."
-    )
+    bik: Code | None = Field(default=None, description="БИК of a Russian bank: 9 digits.")
     account: Code = Field(
         description="Settlement account (р/с): 20 digits, its control key matching the БИК."
     )
     corr_account: Code | None = Field(
-        default=None, description="Correspondent account (к/с): 20 digits starting with 301."
+        default=None,
+        description="Correspondent account (к/с): 20 digits, 301… ending as the БИК does.",
     )
     swift: Code | None = Field(
         default=None, description="SWIFT/BIC code, for payments from abroad."
