@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Iterator
 from decimal import Decimal
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from offergen.errors import ValidationFailed
 from offergen.load import load_document
 from offergen.schema import FILES, KINDS, kind_of, schema_of, schema_text, write_schemas
 
-from .conftest import ROOT, example_workspace, run
+from .conftest import example_workspace, run
 from .test_check import CASES, INVALID, invalid_workspace
 
 # Why `check` refuses a file, by its message: the one place that says which reasons a
@@ -174,11 +175,12 @@ def described(node: dict[str, Any]) -> bool:
 
 
 def test_the_shipped_schemas_are_the_generated_ones() -> None:
-    shipped = ROOT / "src" / "offergen" / "schemas"
+    shipped = files("offergen") / "schemas"  # as the installed package holds them
     for kind in KINDS:
         written = (shipped / f"{kind}.json").read_text("utf-8")
         assert written == schema_text(schema_of(kind)), f"run make schemas ({kind})"
-    assert sorted(path.stem for path in shipped.glob("*.json")) == sorted(KINDS)
+    names = [entry.name for entry in shipped.iterdir() if entry.name.endswith(".json")]
+    assert sorted(names) == sorted(f"{kind}.json" for kind in KINDS)
 
 
 def test_write_schemas_writes_one_file_per_kind_deterministically(tmp_path: Path) -> None:
