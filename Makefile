@@ -8,7 +8,7 @@ OFFERGEN := $(BIN)/offergen
 
 .DEFAULT_GOAL := offers
 .PHONY: offers offer check verify review status history diff bench test lint format clean \
-	golden docx-templates system-deps wheel-check
+	golden docx-templates schemas system-deps wheel-check
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -112,6 +112,10 @@ wheel-check: system-deps
 ## golden: regenerate tests/golden/ from the example workspace, for review in git diff
 golden: $(DEV) system-deps
 	$(BIN)/python -m tests.golden
+
+## schemas: regenerate the JSON Schemas shipped in src/offergen/schemas/ from the models
+schemas: $(STAMP)
+	$(OFFERGEN) schema --out src/offergen/schemas
 
 ## docx-templates: regenerate templates/*.docx from tools/make_docx_templates.py
 docx-templates: $(DEV)

@@ -25,14 +25,20 @@ def test_the_example_workspace_is_valid() -> None:
     assert result.stdout.startswith("ok: 6 offers, 4 clients")
 
 
-@pytest.mark.parametrize("case", CASES)
-def test_invalid_input_is_reported_exactly(case: str, tmp_path: Path) -> None:
-    workspace = copy_workspace(DATA / "minimal", tmp_path / "ws")
+def invalid_workspace(case: str, target: Path) -> Path:
+    """The minimal workspace with the files of an invalid case laid over it."""
+    workspace = copy_workspace(DATA / "minimal", target)
     for source in (INVALID / case).rglob("*"):
         if source.is_file() and source.name != "expected.txt":
-            target = workspace / source.relative_to(INVALID / case)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
+            overlaid = workspace / source.relative_to(INVALID / case)
+            overlaid.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, overlaid)
+    return workspace
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_invalid_input_is_reported_exactly(case: str, tmp_path: Path) -> None:
+    workspace = invalid_workspace(case, tmp_path / "ws")
     expected = (INVALID / case / "expected.txt").read_text(encoding="utf-8")
     result = run("-C", workspace, "check")
     assert result.exit_code == 1

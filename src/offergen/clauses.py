@@ -58,9 +58,15 @@ Param = Annotated[Any, BeforeValidator(_param)]
 
 
 class Clause(Model):
-    id: ClauseId
-    when: Paragraph | None = None
-    text: LocalizedParagraph
+    """One clause: its stable id, its wording and when it applies."""
+
+    id: ClauseId = Field(description="Stable id, section first: payment.balance.")
+    when: Paragraph | None = Field(
+        default=None, description="A Jinja condition; the clause is left out when it is false."
+    )
+    text: LocalizedParagraph = Field(
+        description='The wording (Jinja: the contract\'s context, ref("clause.id")).'
+    )
 
     def terms_read(self) -> list[str]:
         """The offer's terms this clause's wording reads (`terms.payment_days`, …), by
@@ -73,23 +79,29 @@ _TERMS_READ = re.compile(r"\bterms\.([a-z_]+)")
 
 
 class Section(Model):
-    id: SectionId
-    title: Localized
-    clauses: list[Clause] = Field(min_length=1)
+    """A numbered section of the contract."""
+
+    id: SectionId = Field(description="Stable id: payment.")
+    title: Localized = Field(description="Heading of the section.")
+    clauses: list[Clause] = Field(min_length=1, description="Its clauses, in order.")
 
 
 class Roles(Model):
-    seller: Localized
-    buyer: Localized
+    """What the contract calls each party."""
+
+    seller: Localized = Field(description="The seller's role: {ru: Поставщик, en: Supplier}.")
+    buyer: Localized = Field(description="The buyer's role: {ru: Покупатель, en: Buyer}.")
 
 
 class ClauseLibrary(Model):
     """One kind of contract: its title, the parties' roles, parameters and clauses."""
 
-    title: Localized
-    roles: Roles
-    params: dict[str, Param] = Field(default_factory=dict)
-    sections: list[Section] = Field(min_length=1)
+    title: Localized = Field(description="Title of the contract: Договор поставки.")
+    roles: Roles = Field(description="The parties' names in the contract: Поставщик, Покупатель.")
+    params: dict[str, Param] = Field(
+        default_factory=dict, description="Values clause texts print: balance_days: 5."
+    )
+    sections: list[Section] = Field(min_length=1, description="The sections, in order.")
 
     @model_validator(mode="after")
     def _unique_ids(self) -> ClauseLibrary:

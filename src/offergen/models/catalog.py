@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from .fields import Code, Currency, Flag, Localized, LocalizedParagraph, Model, Price, VatRate
 
 ItemKind = Literal["goods", "service"]
@@ -17,22 +19,45 @@ def service_unit(unit: Localized) -> bool:
 
 
 class CatalogItem(Model):
-    sku: Code
-    kind: ItemKind = "goods"  # a service (installation, commissioning) is work, not goods
-    name: Localized
-    unit: Localized
-    price: Price
-    prices: dict[Currency, Price] = {}
-    vat_rate: VatRate | None = None
-    category: Code | None = None
-    description: LocalizedParagraph | None = None
-    min_price: Price | None = None  # the floor of the net unit price, workspace currency
-    min_prices: dict[Currency, Price] = {}  # floors in other currencies
+    """One item of the price list: goods or a service."""
+
+    sku: Code = Field(description="The item's code, unique in the catalog; offers name it.")
+    kind: ItemKind = Field(
+        default="goods", description="goods, or service (installation, commissioning: work)."
+    )
+    name: Localized = Field(description="Name as documents print it: {ru: Насос, en: Pump}.")
+    unit: Localized = Field(description="Unit of measure: {ru: шт., en: pcs}.")
+    price: Price = Field(
+        description="Unit price in the workspace currency, up to 4 decimals; with or without "
+        "VAT as prices_include_vat says."
+    )
+    prices: dict[Currency, Price] = Field(
+        default={}, description="Unit prices in other currencies: {EUR: 120.50}."
+    )
+    vat_rate: VatRate | None = Field(
+        default=None,
+        description="VAT rate in percent (22, 10, 7, 5, 0) or none; the default's if unset.",
+    )
+    category: Code | None = Field(default=None, description="A category code of `categories`.")
+    description: LocalizedParagraph | None = Field(
+        default=None, description="A longer text about the item, for the documents."
+    )
+    min_price: Price | None = Field(
+        default=None, description="Floor of the net unit price after discounts, workspace currency."
+    )
+    min_prices: dict[Currency, Price] = Field(
+        default={}, description="Floors of the net unit price in other currencies: {EUR: 100}."
+    )
 
 
 class Catalog(Model):
     """`catalog.yaml`: the price list, in the workspace currency."""
 
-    prices_include_vat: Flag | None = None
-    categories: dict[Code, Localized] = {}  # category code: its name as documents print it
-    items: list[CatalogItem] = []  # a new workspace starts with none
+    prices_include_vat: Flag | None = Field(
+        default=None,
+        description="true: prices include VAT; false: VAT is added. Default: offergen.yaml's.",
+    )
+    categories: dict[Code, Localized] = Field(
+        default={}, description="Category codes and their names as documents print them."
+    )
+    items: list[CatalogItem] = Field(default=[], description="The items of the price list.")

@@ -40,23 +40,45 @@ def _decimals(value: Decimal) -> int:
 
 
 class Policy(Model):
-    stacking: Literal["sequential", "additive", "best"] = "sequential"
-    max_total_percent: Percent = Decimal(100)
-    approval_above_percent: Percent | None = None
-    base: Literal["net", "gross"] = "net"
-    hint_within_percent: Percent = Decimal(20)  # say how close the next volume tier is
+    """How discounts on different grounds combine, their cap and when they need approval."""
+
+    stacking: Literal["sequential", "additive", "best"] = Field(
+        default="sequential",
+        description="sequential: each discount applies to the price the others reduced; "
+        "additive: percents add up; best: only the largest applies.",
+    )
+    max_total_percent: Percent = Field(
+        default=Decimal(100), description="Cap of the total discount on a line, in percent."
+    )
+    approval_above_percent: Percent | None = Field(
+        default=None, description="A total discount above this percent needs an approval."
+    )
+    base: Literal["net", "gross"] = Field(
+        default="net",
+        description="Thresholds measure amounts net (without VAT) or gross (with VAT).",
+    )
+    hint_within_percent: Percent = Field(
+        default=Decimal(20),
+        description="Tell the client of the next volume tier when the order is within this "
+        "percent of its threshold.",
+    )
 
 
 class Tier(Model):
     model_config = ConfigDict(populate_by_name=True)
 
-    from_: Threshold = Field(alias="from")
-    percent: Percent
+    from_: Threshold = Field(
+        alias="from",
+        description="Where the tier starts: an amount, a quantity or a percent, by the basis.",
+    )
+    percent: Percent = Field(description="Discount of the tier, in percent (0 to 100).")
 
 
 class AppliesTo(Model):
-    categories: list[Code] = []
-    skus: list[Code] = []
+    """The items a scheme covers: by category, by sku, or both."""
+
+    categories: list[Code] = Field(default=[], description="Category codes of catalog.yaml.")
+    skus: list[Code] = Field(default=[], description="Skus of catalog.yaml.")
 
     @model_validator(mode="after")
     def _something(self) -> AppliesTo:
@@ -73,8 +95,8 @@ class AppliesTo(Model):
 class Period(Model):
     model_config = ConfigDict(populate_by_name=True)
 
-    from_: Day = Field(alias="from")
-    to: Day
+    from_: Day = Field(alias="from", description="First day, YYYY-MM-DD.")
+    to: Day = Field(description="Last day, YYYY-MM-DD.")
 
     def contains(self, day: date) -> bool:
         return self.from_ <= day <= self.to
@@ -91,14 +113,30 @@ Tiers = Annotated[
 class Scheme(Model):
     """One named discount scheme of `discounts.yaml`."""
 
-    title: Localized
-    basis: Basis
-    tiers: Tiers | None = None
-    percent: Percent | None = None
-    applies_to: AppliesTo | None = None
-    period: Period | None = None
-    currency: Currency | None = None  # of the tier thresholds; the workspace's by default
-    note: LocalizedParagraph | None = None  # extra conditions printed in the appendix
+    title: Localized = Field(description="Name of the scheme, as documents print it.")
+    basis: Basis = Field(
+        description="What the discount depends on: order_total (amount of the order), "
+        "line_qty (quantity of a line), client_tier, annual_turnover (last year's "
+        "purchases), prepayment (percent prepaid) or promo (a period)."
+    )
+    tiers: Tiers | None = Field(
+        default=None,
+        description="Rising tiers [{from: …, percent: …}]; for client_tier a map of tier "
+        "names to percents: {gold: 7}.",
+    )
+    percent: Percent | None = Field(default=None, description="A promo's discount, in percent.")
+    applies_to: AppliesTo | None = Field(
+        default=None, description="The items covered; every item when left out."
+    )
+    period: Period | None = Field(
+        default=None, description="When the scheme applies; a promo needs one."
+    )
+    currency: Currency | None = Field(
+        default=None, description="Currency of order_total thresholds; the workspace's by default."
+    )
+    note: LocalizedParagraph | None = Field(
+        default=None, description="Extra conditions, printed in the discount appendix."
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -158,5 +196,7 @@ class Scheme(Model):
 class Discounts(Model):
     """`discounts.yaml`: the stacking and approval policy and the named schemes."""
 
-    policy: Policy = Policy()
-    schemes: dict[Annotated[str, Field(pattern=ID_PATTERN)], Scheme] = {}
+    policy: Policy = Field(default=Policy(), description="Stacking, cap and approval of discounts.")
+    schemes: dict[Annotated[str, Field(pattern=ID_PATTERN)], Scheme] = Field(
+        default={}, description="Named discount schemes; offers name them in `schemes`."
+    )

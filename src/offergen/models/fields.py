@@ -151,8 +151,8 @@ class Model(BaseModel):
 class Localized(Model):
     """Text in Russian and English; a plain string means the same text in both."""
 
-    ru: Text | None = None
-    en: Text | None = None
+    ru: Text | None = Field(default=None, description="The text in Russian documents.")
+    en: Text | None = Field(default=None, description="The text in English documents.")
 
     @model_validator(mode="before")
     @classmethod
@@ -173,5 +173,5 @@ class Localized(Model):
 class LocalizedParagraph(Localized):
     """Running text (a description, a note, a clause) in Russian and English."""
 
-    ru: Paragraph | None = None
-    en: Paragraph | None = None
+    ru: Paragraph | None = Field(default=None, description="The text in Russian documents.")
+    en: Paragraph | None = Field(default=None, description="The text in English documents.")

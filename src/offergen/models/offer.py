@@ -52,13 +52,21 @@ EXCEPTIONS: tuple[str, ...] = (
 class OfferItem(Model):
     """A catalog line (`sku`) or an ad-hoc line (`name`, `unit`, `price`)."""
 
-    sku: Code | None = None
-    name: Localized | None = None
-    unit: Localized | None = None
-    price: Price | None = None
-    vat_rate: VatRate | None = None
-    qty: Quantity
-    discount: Percent = Decimal(0)
+    sku: Code | None = Field(
+        default=None, description="A sku of catalog.yaml; without one, give name, unit and price."
+    )
+    name: Localized | None = Field(default=None, description="Name of an ad-hoc line (no sku).")
+    unit: Localized | None = Field(default=None, description="Unit of an ad-hoc line: усл., шт.")
+    price: Price | None = Field(
+        default=None, description="Unit price of an ad-hoc line, up to 4 decimals."
+    )
+    vat_rate: VatRate | None = Field(
+        default=None, description="VAT rate of this line in percent (22, 10, 7, 5, 0) or none."
+    )
+    qty: Quantity = Field(description="Quantity, above 0, up to 3 decimals.")
+    discount: Percent = Field(
+        default=Decimal(0), description="Manual discount of this line, in percent (0 to 100)."
+    )
 
     @model_validator(mode="after")
     def _catalog_or_ad_hoc(self) -> OfferItem:
@@ -84,14 +92,26 @@ class Terms(Model):
     """The offer's conditions; an agreed point of the contract may change some of them
     (`Agreement.terms`), and every document then prints the effective ones."""
 
-    prepayment_percent: Percent | None = None
-    payment_days: Count | None = None
-    payment_days_basis: DayBasis = "calendar"  # how payment_days are counted
-    delivery_days: Count | None = None
-    delivery_place: Text | None = None
-    delivery_place_en: Text | None = None  # for English documents
-    warranty_months: Count | None = None
-    penalty_percent: Percent | None = None  # per day of delay; else the library's params
+    prepayment_percent: Percent | None = Field(
+        default=None, description="Prepayment, in percent of the total (0 to 100)."
+    )
+    payment_days: Count | None = Field(
+        default=None, description="Days to pay the balance after delivery."
+    )
+    payment_days_basis: DayBasis = Field(
+        default="calendar", description="How payment_days are counted: calendar or banking days."
+    )
+    delivery_days: Count | None = Field(
+        default=None, description="Calendar days to deliver, after the prepayment or the contract."
+    )
+    delivery_place: Text | None = Field(default=None, description="Place of delivery.")
+    delivery_place_en: Text | None = Field(
+        default=None, description="Place of delivery in English documents."
+    )
+    warranty_months: Count | None = Field(default=None, description="Warranty, in months.")
+    penalty_percent: Percent | None = Field(
+        default=None, description="Penalty per day of delay, in percent; else the clause library's."
+    )
 
     def overlaid(self, agreed: Terms) -> Terms:
         """These terms with the ones `agreed` gives (only those written) laid over them."""
@@ -102,23 +122,31 @@ class Approval(Model):
     """Who approved an exception: a discount above the policy's threshold by default, or
     the exceptions `covers` names (a longer deferral, less prepayment, a credit limit)."""
 
-    by: Text
-    position: Text | None = None
-    date: Day
-    covers: Annotated[list[Exception_], Field(min_length=1)] = ["discount"]
-    note: Paragraph | None = None
+    by: Text = Field(description="Who approved: Сидоров О. П.")
+    position: Text | None = Field(default=None, description="The approver's position.")
+    date: Day = Field(description="Date of the approval, YYYY-MM-DD.")
+    covers: Annotated[list[Exception_], Field(min_length=1)] = Field(
+        default=["discount"], description="The exceptions approved; the discount only by default."
+    )
+    note: Paragraph | None = Field(default=None, description="A note on the approval.")
 
 
 class Review(Model):
     """One reviewer's verdict on the offer (legal, finance or the head of sales); an
     approving finance or sales_head review may name the exceptions it `covers`."""
 
-    by: Text
-    role: Literal["legal", "finance", "sales_head"]
-    date: Day
-    verdict: Literal["approved", "changes_requested"]
-    covers: list[Exception_] = []
-    note: Paragraph | None = None
+    by: Text = Field(description="The reviewer's name.")
+    role: Literal["legal", "finance", "sales_head"] = Field(
+        description="legal, finance or sales_head (the head of sales)."
+    )
+    date: Day = Field(description="Date of the review, YYYY-MM-DD.")
+    verdict: Literal["approved", "changes_requested"] = Field(
+        description="approved or changes_requested; each role's latest review stands."
+    )
+    covers: list[Exception_] = Field(
+        default=[], description="Exceptions an approving finance or sales_head review approves."
+    )
+    note: Paragraph | None = Field(default=None, description="The reviewer's remarks.")
 
 
 DocumentName = Literal["proposal", "discount_scheme", "contract", "disagreements"]
@@ -133,10 +161,14 @@ class Round(Model):
     """One side's wording of a clause, proposed on `date`: the client's protocol of
     disagreements, our answer to it, and so on, in the order they went."""
 
-    by: Party
-    date: Day | None = None  # the older `overrides:` form had no dates
-    text: LocalizedParagraph
-    note: Paragraph | None = None
+    by: Party = Field(description="Whose wording: client or seller.")
+    date: Day | None = Field(
+        # the older `overrides:` form had no dates
+        default=None,
+        description="When it was proposed, YYYY-MM-DD.",
+    )
+    text: LocalizedParagraph = Field(description="The proposed wording of the clause.")
+    note: Paragraph | None = Field(default=None, description="A note on the round.")
 
 
 class Agreement(Model):
@@ -145,10 +177,15 @@ class Agreement(Model):
     the terms agreed (`terms: {payment_days: 20}`): the clause then reads the library's
     wording with the agreed terms, and so does every document of the offer."""
 
-    date: Day | None = None
-    text: LocalizedParagraph | None = None
-    wording: Party | None = None
-    terms: Terms | None = None
+    date: Day | None = Field(default=None, description="When it was agreed, YYYY-MM-DD.")
+    text: LocalizedParagraph | None = Field(default=None, description="The agreed wording.")
+    wording: Party | None = Field(
+        default=None, description="Take this side's latest round word for word: client or seller."
+    )
+    terms: Terms | None = Field(
+        default=None,
+        description="The terms agreed (payment_days: 20); the clause keeps its wording.",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -183,11 +220,21 @@ class Negotiation(Model):
     """Every side's wording of one clause of the contract: the draft's (`draft`, else the
     clause library's), each round of proposals, the state, and the agreed wording."""
 
-    draft: LocalizedParagraph | None = None  # the wording we sent, where not the library's
-    rounds: list[Round] = Field(min_length=1)
-    agreed: Agreement | None = None
-    state: PointState = Field(default="open", validate_default=True)
-    note: Paragraph | None = None
+    draft: LocalizedParagraph | None = Field(
+        default=None, description="The wording we sent, where it was not the clause library's."
+    )
+    rounds: list[Round] = Field(
+        min_length=1, description="Each side's proposals, in the order they went."
+    )
+    agreed: Agreement | None = Field(
+        default=None, description="The agreed wording or terms; with state: agreed only."
+    )
+    state: PointState = Field(
+        default="open",
+        validate_default=True,
+        description="open, agreed, withdrawn or rejected.",
+    )
+    note: Paragraph | None = Field(default=None, description="A note on the clause's negotiation.")
 
     @field_validator("rounds")
     @classmethod
@@ -248,10 +295,12 @@ class Override(Model):
     """The older form of a negotiated clause (`contract.overrides`), still read: one
     text, who proposed it and whether it was agreed. See `as_negotiation`."""
 
-    text: LocalizedParagraph
-    proposed_by: Party = "client"
-    status: Literal["proposed", "agreed", "rejected"] = "proposed"
-    note: Paragraph | None = None
+    text: LocalizedParagraph = Field(description="The proposed wording of the clause.")
+    proposed_by: Party = Field(default="client", description="Who proposed it: client or seller.")
+    status: Literal["proposed", "agreed", "rejected"] = Field(
+        default="proposed", description="proposed, agreed or rejected."
+    )
+    note: Paragraph | None = Field(default=None, description="A note on the override.")
 
     def as_negotiation(self) -> Negotiation:
         """Proposed: an open round by its proposer; agreed: agreed in that wording;
@@ -269,13 +318,19 @@ class Contract(Model):
     """The contract an offer leads to: its number, place, date and the negotiation of its
     clauses (`negotiation`, or the older `overrides`)."""
 
-    type: ContractType
-    number: Code
-    city: Text
-    city_en: Text | None = None
-    date: Day | None = None
-    negotiation: dict[Code, Negotiation] = {}
-    overrides: dict[Code, Override] = {}
+    type: ContractType = Field(
+        description="supply or services: the clause library templates/clauses/<type>.yaml."
+    )
+    number: Code = Field(description='The contract\'s number: "2026/1".')
+    city: Text = Field(description="City where it is signed: Москва.")
+    city_en: Text | None = Field(default=None, description="The city in English documents.")
+    date: Day | None = Field(default=None, description="Date of the contract, YYYY-MM-DD.")
+    negotiation: dict[Code, Negotiation] = Field(
+        default={}, description="Negotiated clauses by clause id: payment.balance."
+    )
+    overrides: dict[Code, Override] = Field(
+        default={}, description="The older form of negotiated clauses; prefer negotiation."
+    )
 
     @property
     def points(self) -> dict[str, Negotiation]:
@@ -298,26 +353,59 @@ class Contract(Model):
 class Offer(Model):
     """`offers/<id>.yaml`: one offer to one client."""
 
-    number: Code
-    client: Id
-    date: Day
-    valid_until: Day | None = None
-    status: Status = "draft"
-    locale: Locale | None = None
-    currency: Currency | None = None
-    prices_include_vat: Flag | None = None
-    vat_rate: VatRate | None = None
-    contact: Text | None = None
-    manager: Person | None = None
-    intro: Paragraph | None = None
-    items: list[OfferItem] = Field(min_length=1, max_length=MAX_OFFER_LINES)
-    discount: Percent = Decimal(0)
-    terms: Terms = Terms()
-    schemes: list[Id] = []
-    approval: Approval | None = None
-    review: list[Review] = []
-    contract: Contract | None = None
-    documents: list[DocumentName] | None = None
+    number: Code = Field(description="The offer's number, unique across offers: КП-2026-0001.")
+    client: Id = Field(description="The client's id: the name of its file in clients/.")
+    date: Day = Field(description="Date of the offer, YYYY-MM-DD.")
+    valid_until: Day | None = Field(
+        default=None, description="Last day of validity, YYYY-MM-DD; else date + validity_days."
+    )
+    status: Status = Field(
+        default="draft", description="draft, review, approved, sent, accepted or rejected."
+    )
+    locale: Locale | None = Field(
+        default=None, description="Language of the documents: ru or en; else the client's."
+    )
+    currency: Currency | None = Field(
+        default=None, description="RUB, EUR or USD; else the default."
+    )
+    prices_include_vat: Flag | None = Field(
+        default=None, description="true: prices include VAT; false: VAT is added."
+    )
+    vat_rate: VatRate | None = Field(
+        default=None,
+        description="VAT rate of every line, unless a line says otherwise (0: export).",
+    )
+    contact: Text | None = Field(
+        default=None, description="Which of the client's contacts to address; else the first."
+    )
+    manager: Person | None = Field(
+        default=None, description="The account manager; else the default."
+    )
+    intro: Paragraph | None = Field(
+        default=None, description="A tailored opening (blank lines separate paragraphs)."
+    )
+    items: list[OfferItem] = Field(
+        min_length=1,
+        max_length=MAX_OFFER_LINES,
+        description="The lines: a catalog sku with qty, or an ad-hoc name, unit, price, qty.",
+    )
+    discount: Percent = Field(
+        default=Decimal(0), description="Discount on the whole order, in percent (0 to 100)."
+    )
+    terms: Terms = Field(default=Terms(), description="Payment, delivery and warranty terms.")
+    schemes: list[Id] = Field(
+        default=[], description="Discount schemes of discounts.yaml that apply."
+    )
+    approval: Approval | None = Field(
+        default=None, description="Who approved the discount or another exception to the policy."
+    )
+    review: list[Review] = Field(
+        default=[], description="Reviews by legal, finance, the head of sales."
+    )
+    contract: Contract | None = Field(default=None, description="The contract this offer leads to.")
+    documents: list[DocumentName] | None = Field(
+        default=None, description="Documents to build; by default every one that applies."
+    )
 
     @property
     def effective_terms(self) -> Terms:
