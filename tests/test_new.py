@@ -193,9 +193,20 @@ def test_a_new_offer_has_the_next_number_and_id(example: Path) -> None:
         "valid_until": "2026-12-31",  # defaults.validity_days: 30
         "status": "draft",
         "items": [{"sku": "pump-cn100", "qty": 1}],
+        # within offergen.yaml's policy (prepayment ≥ 30 %, deferral ≤ 30 days): a new
+        # draft gives review nothing to object to
+        "terms": {
+            "prepayment_percent": 30,
+            "payment_days": 10,
+            "delivery_days": 21,
+            "delivery_place": "склад покупателя",
+            "warranty_months": 12,
+        },
     }
     assert "\n# contact: Анна Смирнова" in text  # the client's first contact, commented
-    assert "\n# terms: {" in text and "\n# contract: {" in text
+    assert "\n# contract: {" in text
+    review = run("-C", example, "review", "acme-2026-006", "--today", "2026-12-01")
+    assert review.exit_code == 0 and "no findings" in review.output, review.output
 
     again = new_offer(example, "--client", "acme", "--date", "2026-12-02")
     assert again.exit_code == 0, again.output
@@ -353,7 +364,7 @@ def test_from_copies_items_and_terms_but_not_the_record(example: Path) -> None:
     assert copy["contract"] == {"type": "supply", "number": "<номер договора>", "city": "Москва"}
     text = (example / "offers" / "tula-water-2026-001.yaml").read_text("utf-8")
     assert "# Copied from offers/acme-2026-005.yaml: its items and terms." in text
-    assert "\n# contact: Дмитрий Волков" in text
+    assert "\n# contact: Волков Дмитрий Андреевич" in text
 
 
 def test_from_an_offer_of_the_same_client_keeps_its_contact(example: Path) -> None:

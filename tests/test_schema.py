@@ -228,3 +228,34 @@ def test_schema_of_an_unknown_kind_names_the_kinds() -> None:
     assert result.exit_code == 2
     assert "'offers' is not one of 'offergen', 'catalog'" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_every_scaffolded_file_validates_against_the_schema_it_names(tmp_path: Path) -> None:
+    """init's files, and new's cards and offer, once their placeholders are filled in:
+    the schema accepts each, each names its kind's schema in .schema/, and check agrees."""
+    from .test_init import fill_in, uncomment_examples
+
+    workspace = tmp_path / "ws"
+    assert run("init", workspace).exit_code == 0
+    fill_in(workspace)
+    uncomment_examples(workspace)
+    for kind in ("company", "entrepreneur", "foreign"):
+        made = run("-C", workspace, "new", "client", f"c-{kind}", "--kind", kind)
+        assert made.exit_code == 0, made.output
+    fill_in(workspace)
+    for client in ("c-company", "c-foreign"):
+        made = run("-C", workspace, "new", "offer", "--client", client, "--date", "2026-12-01")
+        assert made.exit_code == 0, made.output
+    fill_in(workspace)
+    files = list(kind_files(workspace))
+    assert {kind_of(relative) for relative in files} >= {"offergen", "client", "offer"}
+    for relative in files:
+        assert schema_errors(workspace, relative) == [], relative
+        first = (workspace / relative).read_text("utf-8").splitlines()[0]
+        if relative.startswith(("clients/", "offers/")):
+            named = first.removeprefix("# yaml-language-server: $schema=")
+            schema = (workspace / relative).parent / named
+            assert schema.resolve() == (workspace / ".schema" / f"{kind_of(relative)}.json")
+            assert schema.read_text("utf-8") == schema_text(schema_of(kind_of(relative) or ""))
+    checked = run("-C", workspace, "check", "--today", "2026-12-01")
+    assert checked.exit_code == 0, checked.output

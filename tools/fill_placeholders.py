@@ -30,12 +30,22 @@ VALUES = {
     "sku": "pump-cn100",
     "qty": "1",
 }
+# An entrepreneur's: the placeholder asks for 12 (ИНН) or 15 (ОГРНИП) digits.
+BY_LENGTH = {("inn", "12"): '"500100732259"', ("ogrn", "15"): '"304500116000157"'}
 PLAIN_TEXT = "Текст"
-_PLACEHOLDER = re.compile(r'^(?P<head>\s*(?:-\s+)?(?P<key>[\w-]+):\s*)"<[^"\n]*>"', re.MULTILINE)
+_PLACEHOLDER = re.compile(
+    r'^(?P<head>\s*(?:-\s+)?(?P<key>[\w-]+):\s*)"<(?P<asked>[^"\n]*)>"', re.MULTILINE
+)
+
+
+def _value(match: re.Match[str]) -> str:
+    digits = re.search(r"\d+", match["asked"])
+    by_length = BY_LENGTH.get((match["key"], digits.group() if digits else ""))
+    return match["head"] + (by_length or VALUES.get(match["key"], PLAIN_TEXT))
 
 
 def fill(text: str) -> str:
-    return _PLACEHOLDER.sub(lambda m: m["head"] + VALUES.get(m["key"], PLAIN_TEXT), text)
+    return _PLACEHOLDER.sub(_value, text)
 
 
 def main(root: Path) -> None:

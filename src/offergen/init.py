@@ -30,15 +30,6 @@ __all__ = ["SCHEMA_DIR", "InitRefused", "init_workspace"]
 # The demo workspace: inside the package in a wheel, at the top of an editable checkout.
 EXAMPLE_PARTS = (CONFIG_FILE, CATALOG_FILE, DISCOUNTS_FILE, CLIENTS_DIR, OFFERS_DIR)
 SCHEMA_DIR = ".schema"
-# Each kind of file the JSON Schemas describe, and the files of that kind.
-SCHEMA_GLOBS = {
-    "offergen": CONFIG_FILE,
-    "catalog": CATALOG_FILE,
-    "discounts": DISCOUNTS_FILE,
-    "client": f"{CLIENTS_DIR}/*.yaml",
-    "offer": f"{OFFERS_DIR}/*.yaml",
-    "clauses": f"{TEMPLATES_DIR}/clauses/*.yaml",
-}
 
 
 class InitRefused(OffergenError):
@@ -90,7 +81,7 @@ def _write_into(target: Path, parts: list[Callable[[Path], None]]) -> list[str]:
         for entry in sorted(scratch.iterdir()):
             entry.rename(target / entry.name)
             moved.append(target / entry.name)
-    except BaseException:
+    except BaseException as error:
         for path in moved:
             if path.is_dir():
                 shutil.rmtree(path)
@@ -99,6 +90,8 @@ def _write_into(target: Path, parts: list[Callable[[Path], None]]) -> list[str]:
         shutil.rmtree(scratch, ignore_errors=True)
         if made:
             target.rmdir()
+        if isinstance(error, OSError):  # a full disk, a folder we may not write: the user's
+            raise OffergenError(f"could not write {target}: {error.strerror or error}") from None
         raise
     scratch.rmdir()
     return [path.name for path in moved]
@@ -135,23 +128,17 @@ def _write_settings(root: Path) -> None:
     """What makes the folder a repository's worth: ignores, editor and pre-commit set-up."""
     (root / ".gitignore").write_text("out/\n.venv/\n", encoding="utf-8")
     (root / ".pre-commit-config.yaml").write_text(PRE_COMMIT_CONFIG, encoding="utf-8")
+    from .schema import FILES, write_schemas
+
+    # The VS Code YAML extension's completion and checks: each kind's schema, its files.
     settings = {
-        "yaml.schemas": {f"./{SCHEMA_DIR}/{kind}.json": glob for kind, glob in SCHEMA_GLOBS.items()}
+        "yaml.schemas": {f"./{SCHEMA_DIR}/{kind}.json": globs for kind, globs in FILES.items()}
     }
     vscode = root / ".vscode"
     vscode.mkdir()
     text = json.dumps(settings, ensure_ascii=False, indent=2) + "\n"
     (vscode / "settings.json").write_text(text, encoding="utf-8")
-    _write_schemas(root / SCHEMA_DIR)
-
-
-def _write_schemas(folder: Path) -> None:
-    try:
-        from .schema import write_schemas  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:  # the schema module is not part of this build yet
-        return
-    folder.mkdir()
-    write_schemas(folder)
+    write_schemas(root / SCHEMA_DIR)
 
 
 PRE_COMMIT_CONFIG = """\

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
@@ -20,7 +20,7 @@ from pydantic import ConfigDict, Field
 
 from .errors import OffergenError, Problem, ValidationFailed
 from .load import Document, load_document
-from .models import Config, Count, Model, Text, parse
+from .models import Config, Count, Model, PaymentPolicy, Text, parse
 from .models.parties import NUMBERING, numbering_error
 from .workspace import CONFIG_FILE, OFFERS_DIR
 
@@ -40,14 +40,17 @@ class _Settings(Model):
 
     defaults: _DefaultsPart = _DefaultsPart()
     numbering: Text = NUMBERING
+    policy: PaymentPolicy = PaymentPolicy()
 
 
 @dataclass(frozen=True)
 class Numbering:
-    """How new offers are numbered and how long they stay valid."""
+    """How new offers are numbered, how long they stay valid, and the payment terms the
+    policy allows without an exception (a new offer starts within them)."""
 
     pattern: str
     validity_days: int
+    policy: PaymentPolicy = field(default_factory=PaymentPolicy)
 
 
 def read_numbering(root: Path) -> Numbering:
@@ -58,7 +61,7 @@ def read_numbering(root: Path) -> Numbering:
     why = numbering_error(settings.numbering)
     if why is not None:
         raise ValidationFailed([document.problem(("numbering",), why)])
-    return Numbering(settings.numbering, settings.defaults.validity_days)
+    return Numbering(settings.numbering, settings.defaults.validity_days, settings.policy)
 
 
 def read_config(root: Path) -> Document:

@@ -68,13 +68,18 @@ def parse_parts(
 
 # A value still as `offergen init` wrote it: `"<ИНН: 10 или 12 цифр>"`, what to write
 # in angle brackets.
-_PLACEHOLDER = re.compile(r"<([^<>\n]+)>")
+PLACEHOLDER = re.compile(r"<([^<>\n]+)>")
+
+
+def is_placeholder(value: object) -> bool:
+    """Whether a value is still a placeholder (`offergen init` and `new` write them)."""
+    return isinstance(value, str) and PLACEHOLDER.fullmatch(value.strip()) is not None
 
 
 def placeholders(data: Any) -> Iterator[tuple[Loc, str]]:
     """Where the data still holds a placeholder, and what it asks for."""
     for loc, value in strings(data):
-        if found := _PLACEHOLDER.fullmatch(value.strip()):
+        if found := PLACEHOLDER.fullmatch(value.strip()):
             yield loc, found.group(1).strip()
 
 

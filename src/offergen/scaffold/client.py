@@ -11,8 +11,9 @@ from ..cards import client_problems
 from ..errors import OffergenError, Problem, ValidationFailed
 from ..load import Document, load_document
 from ..models import Client, ClientKind, parse
+from ..models.parse import PLACEHOLDER, is_placeholder
 from ..workspace import CLIENTS_DIR, client_source
-from .lines import check_id, commented, is_placeholder, line, quoted, schema_line, write_new
+from .lines import check_id, commented, line, quoted, schema_line, write_new
 
 # The fields each kind requires, in the order a card lists them, with their placeholders.
 _RU_ADDRESS = "<адрес: индекс, город, улица, дом>"
@@ -144,8 +145,12 @@ def refuse_bad_options(text: str, client_id: str) -> None:
     fill in), as `check` would report them, named by option: `--inn: checksum …`."""
     relative = client_source(client_id)
     document = load_document(text.encode("utf-8"), relative)
+    # Placeholders stand in for values here, so that the card parses and the requisites
+    # the options gave are checked; what is said of a stand-in is left out below.
+    standing_in = PLACEHOLDER.sub("0", text)
+    judged = load_document(standing_in.encode("utf-8"), relative)
     try:
-        problems = client_problems(document, parse(Client, document))
+        problems = client_problems(judged, parse(Client, judged))
     except ValidationFailed as failed:
         problems = failed.problems
     given = [p for p in problems if not is_placeholder(_value(document, p))]

@@ -13,14 +13,9 @@ from ..models import ID_PATTERN
 from ..write import write_atomic
 
 COMMENT_COLUMN = 32
+
+
 # A value still to be filled in: `"<адрес: индекс, город, улица, дом>"`.
-PLACEHOLDER = re.compile(r"<[^<>\n]+>")
-
-
-def is_placeholder(value: object) -> bool:
-    return isinstance(value, str) and PLACEHOLDER.fullmatch(value) is not None
-
-
 def quoted(value: str) -> str:
     """A YAML scalar that reads back as exactly `value` (JSON strings are YAML)."""
     return json.dumps(value, ensure_ascii=False)

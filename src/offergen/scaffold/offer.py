@@ -11,7 +11,7 @@ from typing import Any
 
 from ..errors import OffergenError, ValidationFailed
 from ..load import load_document
-from ..models import Catalog, parse_parts
+from ..models import Catalog, PaymentPolicy, parse_parts
 from ..numbering import next_number, next_offer_id, read_numbering
 from ..workspace import CATALOG_FILE, CLIENTS_DIR, DISCOUNTS_FILE, OFFERS_DIR, offer_source
 from .copying import copied_part
@@ -64,6 +64,8 @@ def new_offer(
         lines += text.rstrip("\n").splitlines()
     if "items" not in copied:
         lines += _items(root)
+    if "terms" not in copied:
+        lines += _terms(numbering.policy)
     lines += _optional(root, client, set(copied))
     _must_load(lines, offer_source(offer_id))
     write_new(path, lines)
@@ -85,6 +87,25 @@ def _items(root: Path) -> list[str]:
     ]
 
 
+def _terms(policy: PaymentPolicy) -> list[str]:
+    """Payment and delivery terms within the workspace's policy, so that a new draft
+    starts with nothing for review to object to: change them as agreed."""
+    prepayment = policy.min_prepayment_percent
+    days = 10 if policy.max_deferral_days is None else min(10, policy.max_deferral_days)
+    return [
+        line("terms:", "payment and delivery; change them as agreed with the client"),
+        line(
+            f"prepayment_percent: {format(prepayment, 'f') if prepayment else 50}",
+            "policy.min_prepayment_percent" + (f": {prepayment}" if prepayment else ""),
+            "  ",
+        ),
+        line(f"payment_days: {days}", "days to pay the balance after delivery", "  "),
+        line("delivery_days: 21", "after the prepayment", "  "),
+        line("delivery_place: склад покупателя", "", "  "),
+        line("warranty_months: 12", "", "  "),
+    ]
+
+
 def _optional(root: Path, client: dict[str, Any], copied: set[str]) -> list[str]:
     contacts = client.get("contacts")
     first = contacts[0] if isinstance(contacts, list) and contacts else None
@@ -102,12 +123,6 @@ def _optional(root: Path, client: dict[str, Any], copied: set[str]) -> list[str]
             "schemes",
             f"schemes: [{', '.join(schemes[:2]) or 'volume'}]",
             f"from {DISCOUNTS_FILE}: {', '.join(schemes) or 'none yet'}",
-        ),
-        (
-            "terms",
-            "terms: {prepayment_percent: 50, payment_days: 10, delivery_days: 21, "
-            "delivery_place: склад покупателя, warranty_months: 24}",
-            "",
         ),
         (
             "contract",
