@@ -412,3 +412,20 @@ def test_a_new_offer_for_a_new_client_in_the_minimal_workspace_builds(scratch: P
     assert result.exit_code == 0, result.output
     pdf, _ = built_texts(scratch, "fjord-2026-001", "proposal")
     assert "КП-2026-0001" in pdf and "Fjord Pumps AS" in pdf
+
+
+def test_new_works_in_a_fresh_workspace_before_offergen_yaml_is_filled_in(
+    tmp_path: Path,
+) -> None:
+    """The quick start's order: init, new client, new offer; the seller's placeholders
+    are not what a new offer reads, so they do not stop it (check still lists them)."""
+    workspace = tmp_path / "ws"
+    assert run("init", workspace).exit_code == 0
+    client = run("-C", workspace, "new", "client", "romashka", "--name", "ООО «Ромашка»")
+    assert client.exit_code == 0, client.output
+    offer = run("-C", workspace, "new", "offer", "--client", "romashka", "--date", "2026-12-01")
+    assert offer.exit_code == 0, offer.output
+    assert (workspace / "offers" / "romashka-2026-001.yaml").is_file()
+    checked = run("-C", workspace, "check")
+    assert checked.exit_code == 1
+    assert "offergen.yaml:5:8: seller.inn: fill in: ИНН: 10 или 12 цифр" in checked.stderr

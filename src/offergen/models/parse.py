@@ -19,7 +19,7 @@ ModelT = TypeVar("ModelT", bound=Model)
 
 def parse(model: type[ModelT], document: Document) -> ModelT:
     """Validate one document against its model; raise every problem, located."""
-    unfilled = dict(placeholders(document.data))
+    unfilled = dict(placeholders(document.data, model))
     try:
         parsed = model.model_validate(document.data)
         if not unfilled:
@@ -36,7 +36,7 @@ def parse_parts(
     """Validate a document whose `collection` (a list or a mapping of entries) may hold
     broken entries: they are left out and their problems returned by key (index or name).
     A problem outside the collection still raises `ValidationFailed`, with all of them."""
-    unfilled = dict(placeholders(document.data))
+    unfilled = dict(placeholders(document.data, model))
     try:
         parsed = model.model_validate(document.data)
         if not unfilled:
@@ -76,11 +76,33 @@ def is_placeholder(value: object) -> bool:
     return isinstance(value, str) and PLACEHOLDER.fullmatch(value.strip()) is not None
 
 
-def placeholders(data: Any) -> Iterator[tuple[Loc, str]]:
-    """Where the data still holds a placeholder, and what it asks for."""
+def placeholders(data: Any, model: type[BaseModel] | None = None) -> Iterator[tuple[Loc, str]]:
+    """Where the data still holds a placeholder, and what it asks for; with a `model`,
+    only those it reads (a model of a file's part ignores the rest of the file)."""
     for loc, value in strings(data):
-        if found := PLACEHOLDER.fullmatch(value.strip()):
+        if (found := PLACEHOLDER.fullmatch(value.strip())) and _reads(model, loc):
             yield loc, found.group(1).strip()
+
+
+def _reads(model: type[BaseModel] | None, loc: Loc) -> bool:
+    """Whether validating with `model` looks at `loc`: not under a key that a model with
+    `extra="ignore"` leaves out."""
+    current = model
+    for part in loc:
+        if current is None or not isinstance(part, str):
+            return True
+        if current.model_config.get("extra") != "ignore":
+            return True  # a strict model reads (or refuses) every key
+        field = current.model_fields.get(part)
+        if field is None:
+            return False
+        annotation = field.annotation
+        current = (
+            annotation
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel)
+            else None
+        )
+    return True
 
 
 def _located(
