@@ -58,7 +58,7 @@ def test_a_changed_offer_rebuilds_only_its_documents(built: Path) -> None:
     )
     lines = _build(built, "--format", "docx")
     assert "[2/2] built b-2: proposal.docx" in lines or "[1/2] built b-2: proposal.docx" in lines
-    assert lines[-1].startswith("1 documents built, 1 up to date")
+    assert lines[-1].startswith("1 document built, 1 up to date")
 
 
 def test_a_changed_client_or_template_rebuilds_what_uses_it(built: Path) -> None:
@@ -154,7 +154,7 @@ def test_one_offer_failing_does_not_stop_the_others(built: Path) -> None:
     assert not (built / "out" / "a-1" / "proposal.pdf").exists()  # only the DOCX existed
     # b-2: its changed DOCX and its first PDF
     assert result.stdout.splitlines()[-1].startswith(
-        "2 documents built, 0 up to date, 1 offers failed"
+        "2 documents built, 0 up to date, 1 offer failed"
     )
 
 

@@ -49,7 +49,7 @@ def test_an_offer_folder_that_is_a_file_fails_that_offer(two: Path) -> None:
         "FAILED a-1: out/a-1 is a file, not a folder: move it away and build again "
         "(nothing written)"
     ]
-    assert out[-1].startswith("1 documents built, 0 up to date, 1 offers failed, 2 offers in")
+    assert out[-1].startswith("1 document built, 0 up to date, 1 offer failed, 2 offers in")
     assert (two / "out" / "a-1").read_text(encoding="utf-8") == "notes"
     assert (two / "out" / "b-2" / "proposal.docx").is_file()
 
@@ -69,7 +69,7 @@ def test_an_offer_folder_linked_elsewhere_fails_that_offer_and_is_not_touched(
         f"FAILED a-1: out/a-1 is a link to {elsewhere}: offergen writes only into real "
         "folders; remove the link and build again (nothing written)"
     ]
-    assert out[-1].startswith("1 documents built, 0 up to date, 1 offers failed")
+    assert out[-1].startswith("1 document built, 0 up to date, 1 offer failed")
     assert _snapshot(elsewhere) == before
 
 
@@ -118,7 +118,7 @@ def test_a_damaged_manifest_only_makes_its_offer_build_again(two: Path, manifest
     code, out, err = _build(two)
     assert (code, err) == (0, [])
     assert "[1/2] built a-1: proposal.docx" in out or "[2/2] built a-1: proposal.docx" in out
-    assert out[-1].startswith("1 documents built, 1 up to date, 0 offers failed")
+    assert out[-1].startswith("1 document built, 1 up to date, 0 offers failed")
     rewritten = json.loads((two / "out" / "a-1" / "manifest.json").read_text(encoding="utf-8"))
     assert list(rewritten["documents"]) == ["proposal.docx"]
     # and when its offer is gone, the damaged manifest of its folder stops nothing
@@ -139,7 +139,7 @@ def test_a_document_that_is_a_folder_fails_its_offer_and_keeps_the_rest(two: Pat
         "FAILED a-1: out/a-1/proposal.docx is a folder, not a file: move it away and build "
         f"again ({KEPT})"
     ]
-    assert out[-1].startswith("1 documents built, 0 up to date, 1 offers failed")
+    assert out[-1].startswith("1 document built, 0 up to date, 1 offer failed")
     assert (two / "out" / "a-1" / "manifest.json").read_bytes() == manifest
 
 
@@ -175,7 +175,7 @@ def test_an_unwritable_folder_fails_its_offer_and_leaves_its_files(two: Path) ->
         f"FAILED a-1: cannot write out/a-1/proposal.docx ({reason}): make it and its folder "
         f"writable and build again ({KEPT})"
     ]
-    assert out[-1].startswith("1 documents built, 0 up to date, 1 offers failed")
+    assert out[-1].startswith("1 document built, 0 up to date, 1 offer failed")
     assert _snapshot(two / "out" / "a-1") == before
     assert not [p.name for p in (two / "out" / "a-1").iterdir() if p.name.endswith(".tmp")]
 

@@ -16,7 +16,7 @@ CASES = sorted(path.name for path in INVALID.iterdir() if path.is_dir())
 def test_the_minimal_workspace_is_valid(scratch: Path) -> None:
     result = run("-C", scratch, "check", "--today", "2026-11-28")
     assert result.exit_code == 0
-    assert result.output == "ok: 1 offers, 1 clients, 1 catalog items\n"
+    assert result.output == "ok: 1 offer, 1 client, 1 catalog item\n"
 
 
 def test_the_example_workspace_is_valid() -> None:

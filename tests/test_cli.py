@@ -110,7 +110,7 @@ def test_build_reports_what_it_wrote(tmp_path: Path) -> None:
     result = run("-C", workspace, "build", "tula-2026-004", "--format", "docx")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1].startswith(
-        "1 documents built, 0 up to date, 0 offers failed, 1 offers in "
+        "1 document built, 0 up to date, 0 offers failed, 1 offer in "
     )
     assert sorted(p.name for p in (workspace / "out" / "tula-2026-004").iterdir()) == [
         "manifest.json",

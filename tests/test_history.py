@@ -191,7 +191,7 @@ def test_a_dirty_tree_says_so_and_rebuilds_after_the_commit(negotiated) -> None:
     assert docx.Document(folder / "proposal.docx").core_properties.version.endswith(" + изменения")
     sha = repo.commit("Семь насосов", "2026-11-06")
     result = run("-C", repo.root, "build", OFFER, "--format", "docx")
-    assert "1 documents built" in result.stdout or "2 documents built" in result.stdout
+    assert "1 document built" in result.stdout or "2 documents built" in result.stdout
     assert (
         docx.Document(folder / "proposal.docx").core_properties.version == f"версия 4 · {sha[:7]}"
     )

@@ -193,7 +193,7 @@ def test_the_commented_examples_are_valid_entries(tmp_path: Path) -> None:
     fill_in(tmp_path / "ws")
     uncomment_examples(tmp_path / "ws")
     result = run("-C", tmp_path / "ws", "check")
-    assert (result.exit_code, result.output) == (0, "ok: 0 offers, 0 clients, 1 catalog items\n")
+    assert (result.exit_code, result.output) == (0, "ok: 0 offers, 0 clients, 1 catalog item\n")
 
 
 def test_the_pre_commit_config_runs_check(tmp_path: Path) -> None:

@@ -104,7 +104,7 @@ def test_a_new_card_filled_in_passes_check(scratch: Path, kind: str) -> None:
     fill(card, FILLED[kind])
     checked = run("-C", scratch, "check", "--today", "2026-12-01")
     assert checked.exit_code == 0, checked.output
-    assert checked.stdout.startswith("ok: 1 offers, 2 clients")
+    assert checked.stdout.startswith("ok: 1 offer, 2 clients")
     assert "fresh" not in checked.stderr
     rows = json.loads(run("-C", scratch, "clients", "--json").stdout)
     fresh = next(row for row in rows if row["client"] == "fresh")
@@ -297,7 +297,7 @@ def test_a_bad_pattern_is_refused_and_check_warns(scratch: Path) -> None:
         f"offergen.yaml:{line}:12: warning: numbering: unknown placeholder {{yr}}: use "
         "{year} and {seq}; `offergen new offer` refuses to number offers until it is fixed"
     ) in checked.stderr.splitlines()
-    assert checked.stdout.startswith("ok: 1 offers")
+    assert checked.stdout.startswith("ok: 1 offer")
     built = run("-C", scratch, "status", "--json")
     assert json.loads(built.stdout)[0]["status"] == "draft"
 

@@ -89,7 +89,7 @@ def test_the_sound_offers_build_and_the_blocked_keep_their_files(team: Path) -> 
     assert "BLOCKED c-3: offers/c-3.yaml:6:10: items[0].qty: must be greater" in result.stderr
     assert "its earlier documents are kept, now stale" in result.stderr
     assert "nothing was built" not in result.output
-    assert "1 documents built, 0 up to date, 0 offers failed, 2 blocked, 3 offers" in result.stdout
+    assert "1 document built, 0 up to date, 0 offers failed, 2 blocked, 3 offers" in result.stdout
     assert (team / "out" / "a-1" / "proposal.docx").read_bytes() == before
     assert "1\u00a0500,00" in docx_text(team / "out" / "b-2" / "proposal.docx")  # 3 × 500
 
@@ -251,14 +251,18 @@ def test_a_label_field_offergen_does_not_fill_is_reported_by_check(team: Path) -
     assert build.exit_code == 1 and "internal error" not in build.output
 
 
-def test_a_label_the_documents_print_must_be_there(team: Path) -> None:
+def test_a_label_the_documents_print_is_warned_of_when_missing(team: Path) -> None:
+    """A workspace's own labels.yaml without a label: the shipped wording stands in
+    (test_letter.py shows it printed), and check says so without blocking anything."""
     labels = team / "templates" / "labels.yaml"
     rows = labels.read_text("utf-8").splitlines()
     labels.write_text(
         "\n".join(row for row in rows if not row.startswith("greeting:")) + "\n", "utf-8"
     )
     result = run("-C", team, "check", "--today", "2026-11-28")
-    assert result.exit_code == 1
+    assert result.exit_code == 0, result.output
     first = result.stderr.splitlines()[0]
     assert first.startswith("templates/labels.yaml:")
-    assert first.endswith(": missing greeting: the documents print these labels")
+    assert first.endswith(
+        ": warning: missing greeting: the documents print offergen's own wording until you add them"
+    )

@@ -405,9 +405,10 @@ def build_summary(report: BuildReport) -> list[tuple[str, bool]]:
     if report.documents_blocked:
         blocked += f", {counted(report.documents_blocked, 'document')} blocked"
     counts = (
-        f"{report.documents_built} documents built, {report.documents_skipped} up to date, "
-        f"{len(report.failed)} offers failed{blocked}, "
-        f"{len(report.results) + len(report.blocked)} offers in {report.seconds:.1f} s"
+        f"{counted(report.documents_built, 'document')} built, "
+        f"{report.documents_skipped} up to date, "
+        f"{counted(len(report.failed), 'offer')} failed{blocked}, "
+        f"{counted(len(report.results) + len(report.blocked), 'offer')} in {report.seconds:.1f} s"
     )
     lines.append((counts, False))
     if report.blocked and not report.results:

@@ -38,8 +38,9 @@ def check(ctx: click.Context, today: datetime | None) -> None:
     warnings = len(shown)
     warned = f", {warnings} warning{'' if warnings == 1 else 's'}" if warnings else ""
     click.echo(
-        f"ok: {len(workspace.offers)} offers, {len(workspace.clients)} clients, "
-        f"{len(workspace.catalog.items)} catalog items{warned}"
+        f"ok: {counted(len(workspace.offers), 'offer')}, "
+        f"{counted(len(workspace.clients), 'client')}, "
+        f"{counted(len(workspace.catalog.items), 'catalog item')}{warned}"
     )
 
 
