@@ -216,7 +216,8 @@ def _render(
         raise ClauseError(clause.id, "text", f"has no {locale!r} text")
     try:
         # Fold line breaks and runs of spaces, but keep the no-break spaces of numbers.
-        return _SPACES.sub(" ", _template(env, source).render(context)).strip()
+        text = _template(env, source).render(context) if _TEMPLATED in source else source
+        return _SPACES.sub(" ", text).strip()
     except ClauseError:
         raise
     except RenderError:  # finalize refused a raw number, date or None
@@ -229,10 +230,18 @@ def _render(
         raise ClauseError(clause.id, "text", f"cannot render: {_reason(error)}") from None
 
 
+_TEMPLATED = "{"  # a text without it is its own rendering: nothing to compile
+
+
 @lru_cache(maxsize=4096)
 def _template(env: SandboxedEnvironment, source: str) -> Template:
     # A library's texts are compiled once per process, not once per contract.
     return env.from_string(source)
+
+
+def compiled_texts() -> int:
+    """How many clause texts and conditions this process has compiled: each once."""
+    return _template.cache_info().misses + _expression.cache_info().misses
 
 
 @lru_cache(maxsize=4096)
