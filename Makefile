@@ -7,7 +7,7 @@ DEV    := $(VENV)/.installed-dev
 OFFERGEN := $(BIN)/offergen
 
 .DEFAULT_GOAL := offers
-.PHONY: offers offer check verify review status history diff bench test lint format clean \
+.PHONY: offers offer check verify review status history diff bench bench-targets test lint format clean \
 	golden docx-templates system-deps
 
 $(STAMP): pyproject.toml
@@ -99,10 +99,15 @@ format: $(DEV)
 	$(BIN)/ruff format src tests tools
 	$(BIN)/ruff check --fix src tests tools
 
-## bench [N=200]: measure builds of a synthetic workspace of N offers (out/bench/)
+## bench [N=200]: measure builds of a synthetic workspace of N offers, then the answers a
+## user waits for (--help, check, a cold build, watch's save-to-PDF) against their targets
 N ?= 200
 bench: $(STAMP) system-deps
 	$(BIN)/python tools/bench.py --offers $(N)
+
+## bench-targets: only the four answers and their targets (out/bench/results.json)
+bench-targets: $(STAMP) system-deps
+	$(BIN)/python tools/bench.py --targets-only
 
 ## golden: regenerate tests/golden/ from the example workspace, for review in git diff
 golden: $(DEV) system-deps

@@ -83,7 +83,7 @@ def _renumber(workspace: Path, number: str) -> None:
 
 
 def test_a_save_rebuilds_its_offer_only(two_offers: Path, driven: Driven) -> None:
-    first = driven.until(lambda done: done.report is not None)
+    first = driven.until(lambda done: done.built)
     assert _rebuilt(first) == {"a-1", "a-2"} and first.problems == ()
     other = two_offers / "out" / "a-2"
     before = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in other.iterdir()}
@@ -95,13 +95,13 @@ def test_a_save_rebuilds_its_offer_only(two_offers: Path, driven: Driven) -> Non
     assert _rebuilt(done) == {"a-1"}
     after = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in other.iterdir()}
     assert after == before  # documents and manifest of the other offer untouched
-    assert ("rebuilt a-1: proposal.docx, proposal.pdf", False) in round_lines(done, first)
+    assert ("rebuilt a-1: proposal.pdf, proposal.docx", False) in round_lines(done, first)
 
 
 def test_a_half_written_save_is_reported_and_the_next_good_one_builds(
     two_offers: Path, driven: Driven
 ) -> None:
-    first = driven.until(lambda done: done.report is not None)
+    first = driven.until(lambda done: done.built)
     offer = two_offers / "offers" / "a-1.yaml"
     good = offer.read_text("utf-8")
     offer.write_text(good[: good.index("items:")] + "items:\n  - sku: [pump\n", "utf-8")
@@ -125,7 +125,7 @@ def test_a_half_written_save_is_reported_and_the_next_good_one_builds(
 def test_a_changed_stylesheet_is_read_again(two_offers: Path) -> None:
     watcher = Driven(two_offers, ("a-1",))
     try:
-        first = watcher.until(lambda done: done.report is not None)
+        first = watcher.until(lambda done: done.built)
         assert _rebuilt(first) == {"a-1"}  # only the offer asked for
         assert not (two_offers / "out" / "a-2").exists()
         pdf = two_offers / "out" / "a-1" / "proposal.pdf"
@@ -160,5 +160,5 @@ def test_ctrl_c_stops_the_real_command_cleanly(two_offers: Path) -> None:
     out, err = process.communicate(timeout=WAIT)
     assert process.returncode == 0, err
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
-    assert "rebuilt a-1: proposal.docx, proposal.pdf" in out
+    assert "rebuilt a-1: proposal.pdf, proposal.docx" in out
     assert err.rstrip().endswith("stopped")

@@ -22,7 +22,7 @@ from .errors import OffergenError, Problem, ValidationFailed
 from .workspace import templates_of
 
 if TYPE_CHECKING:
-    from .build import BuildReport, OfferResult
+    from .build import BlockedOffer, BuildReport
     from .render import Templates
     from .workspace import Workspace
 
@@ -36,22 +36,56 @@ TICK_MS = 200  # how often the watcher wakes without a save (to notice a stop)
 LOCK_TIMEOUT = 60.0  # seconds to wait for an `offergen build` writing the same out/
 
 
+# The PDF first, each in a build of its own: the PDF is what a preview shows, and it need
+# not wait for the DOCX (the manifest keeps each format's inputs apart).
+PREVIEW_ORDER = ("pdf", "docx")
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    offer_id: str
+    written: tuple[str, ...]  # file names, in the order they were written
+    removed: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class Round:
     """One build of the watcher: the first one, or one after a batch of saves."""
 
     changed: tuple[str, ...]  # the files saved, relative to the workspace (none at first)
     problems: tuple[Problem, ...]  # errors and warnings of the offers watched, as `check`
-    report: BuildReport | None  # None when nothing could be built
+    reports: tuple[BuildReport, ...]  # one per format; none when nothing could be built
     error: str | None = None  # what kept the whole build from running
     seconds: float = 0.0
 
     @property
-    def rebuilt(self) -> list[OfferResult]:
+    def built(self) -> bool:
+        return bool(self.reports)
+
+    @property
+    def rebuilt(self) -> list[Rebuilt]:
         """The offers some of whose documents were written (or removed) in this round."""
-        if self.report is None:
-            return []
-        return [r for r in self.report.results if r.written or r.removed]
+        found: dict[str, Rebuilt] = {}
+        for report in self.reports:
+            for r in report.results:
+                if r.written or r.removed:
+                    before = found.get(r.offer_id, Rebuilt(r.offer_id, ()))
+                    written = before.written + tuple(path.name for path in r.written)
+                    found[r.offer_id] = Rebuilt(r.offer_id, written, (*before.removed, *r.removed))
+        return list(found.values())
+
+    @property
+    def failed(self) -> dict[str, str]:
+        """Each offer whose rendering or writing failed, with the first reason."""
+        found: dict[str, str] = {}
+        for report in self.reports:
+            for result in report.failed:
+                found.setdefault(result.offer_id, result.error or "")
+        return found
+
+    @property
+    def blocked(self) -> list[BlockedOffer]:
+        return self.reports[0].blocked if self.reports else []
 
 
 @dataclass
@@ -108,24 +142,28 @@ class Watcher:
         try:
             workspace = _load(self.root)
         except ValidationFailed as failed:  # nothing can be built before it is fixed
-            return Round(shown, tuple(failed.problems), None, seconds=_since(started))
+            return Round(shown, tuple(failed.problems), (), seconds=_since(started))
         workspace._templates = self._templates
         try:
             stamped = stamps(workspace, self.offers)
-            report = build(
-                workspace,
-                self.offers or None,
-                out_dir=self.out_dir,
-                jobs=1,  # in this process: no worker to start, everything warm
-                lock_timeout=LOCK_TIMEOUT,
-                revisions=stamped.revisions,
-                templates=self._templates,
+            reports = tuple(
+                build(
+                    workspace,
+                    self.offers or None,
+                    (fmt,),
+                    self.out_dir,
+                    jobs=1,  # in this process: no worker to start, everything warm
+                    lock_timeout=LOCK_TIMEOUT,
+                    revisions=stamped.revisions,
+                    templates=self._templates,
+                )
+                for fmt in PREVIEW_ORDER
             )
         except OffergenError as error:
             problems = _problems(workspace, self.offers, [])
-            return Round(shown, problems, None, str(error), _since(started))
+            return Round(shown, problems, (), str(error), _since(started))
         problems = _problems(workspace, self.offers, stamped.warnings)
-        return Round(shown, problems, report, seconds=_since(started))
+        return Round(shown, problems, reports, seconds=_since(started))
 
 
 def _load(root: Path) -> Workspace:
@@ -210,24 +248,19 @@ def round_lines(done: Round, before: Round | None) -> list[tuple[str, bool]]:
             lines.append(("ok: no problems left", False))
     if done.error is not None:
         lines.append((f"error: {done.error}", True))
-    report = done.report
-    if report is None:
+    if not done.built:
         if done.error is None:
             lines.append(("nothing built until the problems above are fixed", True))
         return lines
-    for result in report.results:
-        if result.error is not None:
-            lines.append((f"FAILED {result.offer_id}: {result.error}", True))
-    for offer in report.blocked:
-        lines.append((f"BLOCKED {offer.offer_id}: {offer.first}", True))
-    for result in done.rebuilt:
-        names = ", ".join(path.name for path in result.written)
-        removed = f" (removed {', '.join(result.removed)})" if result.removed else ""
-        lines.append((f"rebuilt {result.offer_id}: {names}{removed}", False))
-    if not done.rebuilt and not report.failed and not report.blocked:
+    lines += [(f"FAILED {offer_id}: {error}", True) for offer_id, error in done.failed.items()]
+    lines += [(f"BLOCKED {offer.offer_id}: {offer.first}", True) for offer in done.blocked]
+    for rebuilt in done.rebuilt:
+        removed = f" (removed {', '.join(rebuilt.removed)})" if rebuilt.removed else ""
+        lines.append((f"rebuilt {rebuilt.offer_id}: {', '.join(rebuilt.written)}{removed}", False))
+    if not done.rebuilt and not done.failed and not done.blocked:
         lines.append(("up to date", False))
     lines.append((f"done in {done.seconds:.2f} s", False))
     return lines
 
 
-__all__ = ["Round", "Watcher", "round_lines", "rounds"]
+__all__ = ["Rebuilt", "Round", "Watcher", "round_lines", "rounds"]
