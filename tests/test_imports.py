@@ -4,6 +4,7 @@ compiled once per process."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -65,3 +66,34 @@ def test_clause_texts_are_compiled_once_per_process(tmp_path: Path) -> None:
     again = load_workspace(copy_workspace(example_workspace(), tmp_path / "again"))
     assert again.offers  # the contracts were drawn up a second time ...
     assert clauses.compiled_texts() == compiled  # ... from the texts compiled the first time
+
+
+_COMPILES = """
+import sys
+from pathlib import Path
+from offergen.clauses import compiled_texts
+from offergen.validate import load_workspace
+workspace = load_workspace(Path(sys.argv[1]))
+print(compiled_texts(), sorted(map(str, workspace.problems)))
+"""
+
+
+def test_a_later_process_takes_the_clause_code_from_the_cache(tmp_path: Path) -> None:
+    """Like Python's .pyc: the first process compiles, the next reads the code."""
+    env = {**os.environ, "TMPDIR": str(tmp_path / "tmp")}  # a cache of this test's own
+    (tmp_path / "tmp").mkdir()
+    workspace = str(example_workspace())
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", _COMPILES, workspace],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+        ).stdout.split(" ", 1)
+        for _ in range(2)
+    ]
+    (first, judged), (second, judged_again) = runs
+    assert int(first) > 0 and int(second) == 0
+    assert judged_again == judged  # the same verdict from cached code
+    assert list((tmp_path / "tmp").glob("_jinja2-cache-*/__offergen_clause_*.cache"))
