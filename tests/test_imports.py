@@ -51,12 +51,17 @@ def test_a_command_that_renders_nothing_loads_no_renderer(command: list[str]) ->
     assert not loaded & set(RENDERERS), sorted(loaded & set(RENDERERS))
 
 
-def test_building_loads_the_renderers_the_probe_looks_for(tmp_path: Path) -> None:
-    """The probe above can see a renderer when one is loaded."""
+def test_a_build_loads_the_renderers_only_when_something_is_stale(tmp_path: Path) -> None:
+    """The probe sees a renderer when one is loaded; a build with nothing to render
+    (everything up to date) loads none."""
     workspace = copy_workspace(example_workspace(), tmp_path / "ws")
-    code, loaded = _modules_after("-C", str(workspace), "build", "--jobs", "1", "nordic-2026-003")
+    build = ("-C", str(workspace), "build", "--jobs", "1", "nordic-2026-003")
+    code, loaded = _modules_after(*build)
     assert code in (0, None)
     assert {"weasyprint", "docxtpl"} <= loaded
+    code, loaded = _modules_after(*build)
+    assert code in (0, None)
+    assert not loaded & set(RENDERERS), sorted(loaded & set(RENDERERS))
 
 
 def test_clause_texts_are_compiled_once_per_process(tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ from .errors import OffergenError, Problem
 from .inputs import InputHasher, renderer_versions, sha256
 from .lock import Lock, locked
 from .pool import in_workers
-from .render import Templates, render_docx, render_pdf
+from .render import Templates
 from .workspace import Workspace
 from .write import (
     OutputProblem,
@@ -129,6 +129,8 @@ def render_formats(
     view: OfferView, templates: Templates, document: str, formats: Sequence[str]
 ) -> list[bytes]:
     """One document in several formats, from one context."""
+    from .render import render_docx, render_pdf  # a build with nothing stale loads neither
+
     kind = KINDS[document]
     context, meta = kind.context(view)
     return [
