@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import signal
@@ -151,14 +152,24 @@ def test_ctrl_c_stops_the_real_command_cleanly(two_offers: Path) -> None:
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
     )
-    manifest = two_offers / "out" / "a-1" / "manifest.json"
+    said: queue.Queue[str] = queue.Queue()
+    assert process.stdout is not None
+    reader = threading.Thread(target=lambda: [said.put(line) for line in process.stdout])
+    reader.start()
+    lines = []
     deadline = time.monotonic() + WAIT
-    while not manifest.exists() and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.1)
-    time.sleep(0.3)  # past the first build's report, into the watch
+    while not any(line.startswith("done in") for line in lines):  # the first round is over
+        assert time.monotonic() < deadline and process.poll() is None, lines
+        with contextlib.suppress(queue.Empty):
+            lines.append(said.get(timeout=0.1))
     process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=WAIT)
-    assert process.returncode == 0, err
+    code = process.wait(timeout=WAIT)
+    reader.join(WAIT)
+    assert process.stderr is not None
+    err = process.stderr.read()
+    process.stderr.close()
+    process.stdout.close()
+    assert code == 0, err
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
-    assert "rebuilt a-1: proposal.pdf, proposal.docx" in out
+    assert "rebuilt a-1: proposal.pdf, proposal.docx\n" in lines
     assert err.rstrip().endswith("stopped")
