@@ -143,7 +143,6 @@ class Watcher:
             workspace = _load(self.root)
         except ValidationFailed as failed:  # nothing can be built before it is fixed
             return Round(shown, tuple(failed.problems), (), seconds=_since(started))
-        workspace._templates = self._templates
         try:
             stamped = stamps(workspace, self.offers)
             reports = tuple(
