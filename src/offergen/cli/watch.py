@@ -27,11 +27,12 @@ def watch(ctx: click.Context, offers: tuple[str, ...], out_dir: Path | None) -> 
     from ..watch import round_lines, rounds
 
     before: Round | None = None
-    click.echo("watching for saves (Ctrl-C to stop)", err=True)
     try:
         for done in rounds(ctx.obj, offers, out_dir):
             for line, to_stderr in round_lines(done, before):
                 click.echo(line, err=to_stderr)
+            if before is None:
+                click.echo("watching for saves (Ctrl-C to stop)", err=True)
             before = done
     except KeyboardInterrupt:  # during a build: the writes are atomic, nothing is half-done
         pass
