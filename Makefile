@@ -7,8 +7,8 @@ DEV    := $(VENV)/.installed-dev
 OFFERGEN := $(BIN)/offergen
 
 .DEFAULT_GOAL := offers
-.PHONY: offers offer check verify review status history diff bench test lint format clean \
-	golden docx-templates schemas system-deps wheel-check
+.PHONY: offers offer check verify review status history diff bench bench-targets test lint format \
+	clean golden docx-templates schemas system-deps wheel-check
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -100,7 +100,8 @@ format: $(DEV)
 	$(BIN)/ruff format src tests tools
 	$(BIN)/ruff check --fix src tests tools
 
-## bench [N=200]: measure builds of a synthetic workspace of N offers (out/bench/)
+## bench [N=200]: measure builds of a synthetic workspace of N offers, then the answers a
+## user waits for (--help, check, a cold build, watch's save-to-PDF) against their targets
 N ?= 200
 bench: $(STAMP) system-deps
 	$(BIN)/python tools/bench.py --offers $(N)
@@ -108,6 +109,10 @@ bench: $(STAMP) system-deps
 ## wheel-check: build the wheel, install it in a fresh venv, init + build from it alone
 wheel-check: system-deps
 	PYTHON=$(PYTHON) tools/wheel_check.sh
+
+## bench-targets: only the four answers and their targets (out/bench/results.json)
+bench-targets: $(STAMP) system-deps
+	$(BIN)/python tools/bench.py --targets-only
 
 ## golden: regenerate tests/golden/ from the example workspace, for review in git diff
 golden: $(DEV) system-deps

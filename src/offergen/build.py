@@ -24,7 +24,7 @@ from .errors import OffergenError, Problem
 from .inputs import InputHasher, renderer_versions, sha256
 from .lock import Lock, locked
 from .pool import in_workers
-from .render import Templates, render_docx, render_pdf
+from .render import Templates
 from .workspace import Workspace
 from .write import (
     OutputProblem,
@@ -129,6 +129,8 @@ def render_formats(
     view: OfferView, templates: Templates, document: str, formats: Sequence[str]
 ) -> list[bytes]:
     """One document in several formats, from one context."""
+    from .render import render_docx, render_pdf  # a build with nothing stale loads neither
+
     kind = KINDS[document]
     context, meta = kind.context(view)
     return [
@@ -148,10 +150,13 @@ def build(
     lock_timeout: float = 600.0,
     on_offer: OnOffer | None = None,
     revisions: Revisions | None = None,
+    templates: Templates | None = None,
 ) -> BuildReport:
     """Bring out/ up to date for the offers named (all by default). Blocked offers are
     not rendered: their earlier documents stay, and the report names them. `revisions`
-    (see past.revisions) give each offer's documents their version in git."""
+    (see past.revisions) give each offer's documents their version in git. `templates`,
+    when given, renders in this process with fonts and stylesheet already loaded (a
+    watcher keeps one across builds)."""
     revisions = revisions or {}
     started = time.perf_counter()
     ids = list(dict.fromkeys(offer_ids)) if offer_ids else workspace.offer_ids
@@ -167,7 +172,8 @@ def build(
             remove_leftovers(target)  # of a build killed while it wrote
         hasher = InputHasher(workspace, revisions)
         plans = {oid: _plan(workspace, hasher, target, oid, formats, force) for oid in sound}
-        results = _run(_Job(workspace, revisions, hasher), target, plans, jobs, on_offer)
+        job = _Job(workspace, revisions, hasher, templates)
+        results = _run(job, target, plans, jobs, on_offer)
         removed = (
             [] if offer_ids or not sound else _remove_vanished(target, set(workspace.offer_ids))
         )
@@ -289,6 +295,7 @@ class _Job:
     workspace: Workspace
     revisions: Revisions
     hasher: InputHasher
+    templates: Templates | None = None  # warm ones, to render with in this process
 
 
 _WORKER: tuple[Workspace, Revisions, Templates] | None = None
@@ -368,8 +375,8 @@ def _render_all(job: _Job, plans: dict[str, _Plan], jobs: int) -> Iterator[Rende
     if not tasks:
         return
     workspace, revisions = job.workspace, job.revisions
-    if jobs <= 1 or len(tasks) == 1:
-        templates = Templates(workspace.templates_dir)
+    if jobs <= 1 or len(tasks) == 1 or job.templates is not None:
+        templates = job.templates or Templates(workspace.templates_dir)
         for task in tasks:
             yield from _render_group(workspace, revisions, templates, task)
         return

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
+from hashlib import sha256
 from pathlib import Path
+from pickle import UnpicklingError
+from types import CodeType
 from typing import Annotated, Any
 
-from jinja2 import Template, TemplateError
+from jinja2 import FileSystemBytecodeCache, Template, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BeforeValidator, Field, model_validator
 
@@ -228,7 +232,8 @@ def _render(
         raise ClauseError(clause.id, "text", f"has no {locale!r} text")
     try:
         # Fold line breaks and runs of spaces, but keep the no-break spaces of numbers.
-        return _SPACES.sub(" ", _template(env, source).render(context)).strip()
+        text = _template(env, source).render(context) if _TEMPLATED in source else source
+        return _SPACES.sub(" ", text).strip()
     except ClauseError:
         raise
     except RenderError:  # finalize refused a raw number, date or None
@@ -241,10 +246,62 @@ def _render(
         raise ClauseError(clause.id, "text", f"cannot render: {_reason(error)}") from None
 
 
+_TEMPLATED = "{"  # a text without it is its own rendering: nothing to compile
+
+
 @lru_cache(maxsize=4096)
 def _template(env: SandboxedEnvironment, source: str) -> Template:
-    # A library's texts are compiled once per process, not once per contract.
-    return env.from_string(source)
+    # A library's texts are compiled once per process, not once per contract; and their
+    # code is kept between processes, as Python keeps a module's in its .pyc.
+    return env.template_class.from_code(env, _code(env, source), env.make_globals(None))
+
+
+_COMPILED: list[str] = []  # the texts this process compiled from their source
+
+
+def compiled_texts() -> int:
+    """How many clause texts this process has compiled from source (each at most once;
+    none when an earlier process left their code in the cache)."""
+    return len(_COMPILED)
+
+
+def _code(env: SandboxedEnvironment, source: str) -> CodeType:
+    cache = _code_cache()
+    if cache is None:
+        return _compile(env, source)
+    name = f"offergen.clauses:{_fingerprint(env)}:{sha256(source.encode()).hexdigest()}"
+    try:  # the bucket checks Jinja's and Python's versions and the source's checksum
+        bucket = cache.get_bucket(env, name, None, source)
+    except (OSError, EOFError, ValueError, TypeError, UnpicklingError):  # a damaged file
+        return _compile(env, source)
+    if bucket.code is None:
+        bucket.code = _compile(env, source)
+        with suppress(OSError):  # a cache that cannot be written only costs time
+            cache.set_bucket(bucket)
+    return bucket.code
+
+
+def _compile(env: SandboxedEnvironment, source: str) -> CodeType:
+    code: CodeType = env.compile(source)  # a syntax error is raised as from_string raises it
+    _COMPILED.append(source)
+    return code
+
+
+@cache
+def _code_cache() -> FileSystemBytecodeCache | None:
+    """Jinja's own cache of compiled templates: a folder of the user's alone under the
+    temporary folder (Jinja refuses one that another user could write)."""
+    try:
+        return FileSystemBytecodeCache(pattern="__offergen_clause_%s.cache")
+    except (RuntimeError, OSError):
+        return None
+
+
+def _fingerprint(env: SandboxedEnvironment) -> str:
+    """What a text's compiled code depends on besides its source and Jinja's version."""
+    finalize = getattr(env.finalize, "__qualname__", None)
+    settings = (type(env).__qualname__, finalize, sorted(env.filters), sorted(env.tests))
+    return sha256(repr(settings).encode()).hexdigest()[:16]
 
 
 @lru_cache(maxsize=4096)

@@ -388,7 +388,12 @@ class Change:
 
 
 def last_change(
-    repo: Repo, workspace: Workspace, offer_id: str, today: date, since: date | None = None
+    repo: Repo,
+    workspace: Workspace,
+    offer_id: str,
+    today: date,
+    since: date | None = None,
+    known: SubstanceCache | None = None,
 ) -> Change | None:
     """The newest commit (or working-tree change) after which the offer's documents say
     something else than before: what a review must postdate. Commits that only record a
@@ -405,7 +410,7 @@ def last_change(
     if not commits:  # never committed: what it says now was written in the working tree
         dirty = uncommitted(repo, workspace, offer_id)
         return Change(today, None, dirty) if dirty else None
-    walk = _substances(repo, commits, offer_id)
+    walk = _substances(repo, commits, offer_id, known)
     newest = next(walk)
     dirty = _changed_in_tree(repo, workspace, offer_id, newest)
     if dirty:
@@ -424,10 +429,15 @@ def last_change(
 _BEFORE = "the offer did not exist"
 
 
-def _substances(repo: Repo, commits: Sequence[Commit], offer_id: str) -> Iterator[str | None]:
+def _substances(
+    repo: Repo, commits: Sequence[Commit], offer_id: str, known: SubstanceCache | None = None
+) -> Iterator[str | None]:
     for start in range(0, len(commits), CHUNK):
-        chunk = [c.sha for c in commits[start : start + CHUNK]]
-        for state in load_states(repo, chunk, offer_id):
+        chunk = commits[start : start + CHUNK]
+        if known is not None:  # states loaded by an earlier command are not loaded again
+            yield from known.substances(chunk, offer_id)
+            continue
+        for state in load_states(repo, [c.sha for c in chunk], offer_id):
             yield state.substance
 
 
@@ -436,6 +446,7 @@ def stale_reviews(repo: Repo, workspace: Workspace, today: date) -> list[Problem
     record (of a discount that needs one, or of the exceptions it covers), predates the
     last change of substance: an approval must cover what is being sent."""
     problems = []
+    known = SubstanceCache(repo)
     for offer_id, offer in sorted(workspace.offers.items()):
         approvals: list[tuple[Loc, date, str]] = [
             (("review", index, "date"), review.date, f"{role} approved")
@@ -454,7 +465,7 @@ def stale_reviews(repo: Repo, workspace: Workspace, today: date) -> list[Problem
         if offer.status not in APPROVAL_REQUIRED or not approvals:
             continue
         since = min(day for _, day, _ in approvals)
-        change = last_change(repo, workspace, offer_id, today, since)
+        change = last_change(repo, workspace, offer_id, today, since, known)
         if change is None:
             continue
         doc = workspace.sources[offer_source(offer_id)]
@@ -467,4 +478,5 @@ def stale_reviews(repo: Repo, workspace: Workspace, today: date) -> list[Problem
             for loc, day, who in approvals
             if day < change.day
         ]
+    known.save()
     return problems

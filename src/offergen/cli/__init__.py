@@ -5,7 +5,14 @@
 
 from __future__ import annotations
 
-from . import documents, new, records, schema, workspace  # noqa: F401  (they register commands)
+from . import (  # noqa: F401  (they register their commands)
+    documents,
+    new,
+    records,
+    schema,
+    watch,
+    workspace,
+)
 from .base import EXIT_INTERNAL, EXIT_PROBLEMS, cli
 
 __all__ = ["EXIT_INTERNAL", "EXIT_PROBLEMS", "cli", "main"]

@@ -15,7 +15,6 @@ from typing import Any
 
 from jinja2.sandbox import SandboxedEnvironment
 
-from .. import grammar
 from ..clauses import ClauseLibrary, NumberedSection, arrange
 from ..formatting import amount_in_words, format_date
 from ..models import Client, Contract, Offer, Seller, Signatory
@@ -253,6 +252,8 @@ def _quoted(role: str, text: Text) -> str:
 def _party_phrase(
     name: str, kind: str, signatory: Signatory | None, role: str, text: Text, registration: str
 ) -> str:
+    from .. import grammar  # pymorphy3 and pytrovich load only when a contract is drawn up
+
     if signatory is None:
         raise ValueError("a contract party needs a signatory; the workspace checks this")
     gender = grammar.gender_of(signatory.name) if text.locale == "ru" else None
