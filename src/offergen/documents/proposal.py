@@ -9,7 +9,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from .. import grammar
 from ..formatting import (
     count_noun,
     format_date,
@@ -87,7 +86,9 @@ def _greeting(offer: Offer, client: Client, text: Text) -> str:
     contact = _contact(offer, client)
     if contact is None:
         return text("greeting_anonymous")
-    if text.locale == "ru" and (polite := grammar.polite_name(contact.name)):
+    from ..grammar import polite_name  # pymorphy loads only when a letter is written
+
+    if text.locale == "ru" and (polite := polite_name(contact.name)):
         name, gender = polite  # «Уважаемая Анна Сергеевна!»
         return text(f"greeting_{gender}", name=name)
     return text("greeting", name=local(contact.name, contact.name_en, text.locale))
