@@ -185,7 +185,7 @@ def _draw(
     horizontal: bool = False,
     counts: bool = False,
 ) -> Chart:
-    import pygal  # only `offergen site` draws
+    pygal = _pygal()
     from pygal.style import Style
 
     kind = pygal.StackedBar if stacked else pygal.HorizontalBar if horizontal else pygal.Bar
@@ -215,6 +215,20 @@ def _draw(
         chart.add(serie, values)
     chart.add_xml_filter(_accessible(f"chart-{name}", title, description))
     return Chart(f"chart-{name}", title, chart.render())
+
+
+def _pygal() -> Any:
+    """pygal, imported without the import hook it adds for its map plugins (which the
+    site does not use): that hook lacks `find_spec`, so every later import that reaches
+    it warns (ImportWarning), in the build's workers too."""
+    import importlib
+    import sys
+
+    before = list(sys.meta_path)
+    try:
+        return importlib.import_module("pygal")
+    finally:
+        sys.meta_path[:] = before
 
 
 def _style(style: type[Any]) -> Any:

@@ -76,6 +76,7 @@ class Pages:
             "status_label": self.status(row.status),
             "blocked": row.blocked,
             "problem": str(row.problem) if row.problem else "",
+            "currency": row.currency or "",
             "net": self.money(row.net, row.currency),
             "gross": self.money(row.gross, row.currency),
             "gross_sort": _number(row.gross),
