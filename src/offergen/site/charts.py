@@ -242,6 +242,7 @@ def _style(style: type[Any]) -> Any:
         label_font_size=11,
         major_label_font_size=11,
         title_font_size=15,
+        no_data_font_size=24,
     )
 
 
