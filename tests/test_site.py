@@ -295,3 +295,13 @@ def test_history_lists_the_commits_in_git(repo: Repo) -> None:
     ]
     assert versions[0][0] == repo.git("rev-parse", "--short=7", "HEAD")
     assert versions[0][5] != versions[1][5]  # the total at each commit
+
+
+def test_documents_still_build_after_the_site_is_drawn(tmp_path: Path) -> None:
+    """Drawing charts imports pygal; its import hook must not disturb what the documents
+    load later in the same process (pymorphy3's dictionaries, found through metadata)."""
+    workspace = copy_workspace(ROOT, tmp_path / "ws")
+    build_site(workspace)
+    built = run("-C", workspace, "build", "kuznetsova-2026-002", "--jobs", "1")
+    assert built.exit_code == 0, built.output
+    assert (workspace / "out" / "kuznetsova-2026-002" / "contract.pdf").is_file()

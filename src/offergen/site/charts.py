@@ -218,17 +218,18 @@ def _draw(
 
 
 def _pygal() -> Any:
-    """pygal, imported without the import hook it adds for its map plugins (which the
-    site does not use): that hook lacks `find_spec`, so every later import that reaches
-    it warns (ImportWarning), in the build's workers too."""
-    import importlib
+    """pygal, without the import hook it adds for its map plugins (which the site does
+    not use): that hook lacks `find_spec`, so every later import that reaches it warns
+    (ImportWarning), in the build's workers too. Only that hook goes: importing pygal
+    also brings importlib_metadata's finder, which pymorphy3 needs for its dictionaries."""
     import sys
 
-    before = list(sys.meta_path)
-    try:
-        return importlib.import_module("pygal")
-    finally:
-        sys.meta_path[:] = before
+    import pygal
+
+    hook = getattr(pygal, "PluginImportFixer", None)
+    if hook is not None:
+        sys.meta_path[:] = [finder for finder in sys.meta_path if not isinstance(finder, hook)]
+    return pygal
 
 
 def _style(style: type[Any]) -> Any:
