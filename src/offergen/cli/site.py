@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from ..report import shown_path
 from .base import TODAY, checked, cli, day_of
 
 
@@ -23,6 +22,7 @@ from .base import TODAY, checked, cli, day_of
 def site(ctx: click.Context, out_dir: Path | None, today: datetime | None) -> None:
     """Write the review site: the pipeline with its charts, a page per offer and per
     client. It opens from file:// with no network; unchanged pages are not rewritten."""
+    from ..report import shown_path
     from ..site import build_site
 
     workspace = checked(ctx, today)

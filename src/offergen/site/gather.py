@@ -3,6 +3,7 @@ totals by status. Values stay values (Decimal, date); rendering formats them."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -10,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import Problem
-from ..models import Client
+from ..models import ID_PATTERN, Client
 from ..review import review
 from ..workspace import CLIENTS_DIR, Workspace, client_source, offer_source
 
@@ -31,7 +32,7 @@ class OfferRow:
     client: str
     manager: str
     status: str  # the file's status, or BLOCKED
-    findings: int  # review findings (errors, warnings, notes)
+    findings: tuple[Problem, ...]  # what `offergen review` finds: errors, warnings, notes
     problem: Problem | None = None  # the first error of a blocked offer
     currency: str | None = None
     net: Decimal | None = None
@@ -101,15 +102,15 @@ class Pipeline:
 
 def gather(workspace: Workspace, today: date) -> Pipeline:
     """Every offer file's row, the totals by status and every client's card."""
-    counts = {r.offer_id: len(r.findings) for r in review(workspace, workspace.offer_ids)}
-    rows = tuple(
-        _row(workspace, offer_id, today, counts[offer_id]) for offer_id in workspace.offer_ids
-    )
+    found = {r.offer_id: r.findings for r in review(workspace, workspace.offer_ids)}
+    rows = tuple(_row(workspace, oid, today, found[oid]) for oid in workspace.offer_ids)
     clients = tuple(_card(workspace, cid, rows) for cid in _client_ids(workspace, rows))
     return Pipeline(rows, status_totals(rows), clients, today)
 
 
-def _row(workspace: Workspace, offer_id: str, today: date, findings: int) -> OfferRow:
+def _row(
+    workspace: Workspace, offer_id: str, today: date, findings: tuple[Problem, ...]
+) -> OfferRow:
     if offer_id not in workspace.offers:
         return _blocked_row(workspace, offer_id, findings)
     offer, priced = workspace.offer(offer_id), workspace.price(offer_id)
@@ -134,7 +135,7 @@ def _row(workspace: Workspace, offer_id: str, today: date, findings: int) -> Off
     )
 
 
-def _blocked_row(workspace: Workspace, offer_id: str, findings: int) -> OfferRow:
+def _blocked_row(workspace: Workspace, offer_id: str, findings: tuple[Problem, ...]) -> OfferRow:
     """What the file of a blocked offer says of itself, as far as it can be read."""
     data = _raw(workspace, offer_source(offer_id))
     client_id = workspace.client_id(offer_id)
@@ -194,7 +195,7 @@ def _client_ids(workspace: Workspace, rows: tuple[OfferRow, ...]) -> list[str]:
     found |= {p.path[len(prefix) : -5] for p in workspace.problems if p.path.startswith(prefix)}
     found |= {s[len(prefix) : -5] for s in workspace.sources if s.startswith(prefix)}
     found |= {row.client_id for row in rows if row.client_id}
-    return sorted(found)
+    return sorted(cid for cid in found if re.fullmatch(ID_PATTERN, cid))  # each names a page
 
 
 def _card(workspace: Workspace, client_id: str, rows: tuple[OfferRow, ...]) -> ClientCard:

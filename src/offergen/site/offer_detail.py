@@ -14,7 +14,6 @@ from ..documents import documents_for
 from ..errors import OffergenError, Problem
 from ..history import Repo
 from ..pricing import PricedOffer
-from ..review import review
 from ..workspace import Workspace
 from .gather import OfferRow
 
@@ -70,8 +69,7 @@ def offer_detail(
 ) -> OfferDetail:
     """Everything the offer page of `row` shows; a blocked offer gets its findings and
     history only."""
-    offer_id = row.offer_id
-    findings = review(workspace, [offer_id])[0].findings
+    offer_id, findings = row.offer_id, row.findings
     history = offer_history(workspace, offer_id, repo)
     folder = documents_dir / offer_id
     redlines = _files(folder, "redline-")

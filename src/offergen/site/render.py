@@ -89,7 +89,7 @@ class Pages:
             "days_sort": str(row.days_left) if row.days_left is not None else "",
             "expired": row.expired,
             "expiry": expiry,
-            "findings": str(row.findings),
+            "findings": str(len(row.findings)),
         }
 
     def problem(self, problem: Problem) -> dict[str, str]:
