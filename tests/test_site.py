@@ -305,3 +305,11 @@ def test_documents_still_build_after_the_site_is_drawn(tmp_path: Path) -> None:
     built = run("-C", workspace, "build", "kuznetsova-2026-002", "--jobs", "1")
     assert built.exit_code == 0, built.output
     assert (workspace / "out" / "kuznetsova-2026-002" / "contract.pdf").is_file()
+
+
+def test_no_history_leaves_git_alone_and_says_so(repo: Repo) -> None:
+    site = build_site(repo.root, "--no-history")
+    offer = page(site / "offers" / "acme-2026-001.html")
+    assert not offer.xpath("//table[@class='history']")
+    history = text(offer.xpath("//section[@aria-labelledby='history-title']")[0])
+    assert history == "История версий История версий не показана (offergen site --no-history)."

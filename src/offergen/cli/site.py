@@ -18,8 +18,15 @@ from .base import TODAY, checked, cli, day_of
     help="The site's folder (default: out/site in the workspace).",
 )
 @TODAY
+@click.option(
+    "--no-history",
+    is_flag=True,
+    help="Leave out the offers' version history (faster in a long git history).",
+)
 @click.pass_context
-def site(ctx: click.Context, out_dir: Path | None, today: datetime | None) -> None:
+def site(
+    ctx: click.Context, out_dir: Path | None, today: datetime | None, no_history: bool
+) -> None:
     """Write the review site: the pipeline with its charts, a page per offer and per
     client. It opens from file:// with no network; unchanged pages are not rewritten."""
     from ..report import shown_path
@@ -27,7 +34,7 @@ def site(ctx: click.Context, out_dir: Path | None, today: datetime | None) -> No
 
     workspace = checked(ctx, today)
     target = out_dir if out_dir is not None else workspace.root / "out" / "site"
-    report = build_site(workspace, target, day_of(today))
+    report = build_site(workspace, target, day_of(today), history=not no_history)
     for offer_id in report.blocked:
         click.echo(f"note: {offer_id} is blocked; its page lists the problems", err=True)
     for client_id in report.broken_clients:

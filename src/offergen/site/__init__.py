@@ -36,8 +36,11 @@ def site_templates(root: Path) -> Path:
     return own if own.is_dir() else SHIPPED_TEMPLATES / SITE_TEMPLATES
 
 
-def render_site(workspace: Workspace, site: Path, today: date) -> dict[str, bytes]:
-    """Every file of the site, by its path relative to `site`."""
+def render_site(
+    workspace: Workspace, site: Path, today: date, *, history: bool = True
+) -> dict[str, bytes]:
+    """Every file of the site, by its path relative to `site`; `history=False` leaves
+    git alone (each offer's history reads every commit that touched it)."""
     from ..history import Repo
     from ..render.templates import Templates
     from .charts import charts
@@ -56,17 +59,19 @@ def render_site(workspace: Workspace, site: Path, today: date) -> dict[str, byte
     files["index.html"] = pages.index(pipeline, drawn)
     files["clients.html"] = pages.client_list(pipeline)
     for row in pipeline.rows:
-        detail = offer_detail(workspace, row, documents, repo)
+        detail = offer_detail(workspace, row, documents, repo, history=history)
         files[f"offers/{row.offer_id}.html"] = pages.offer(detail, pipeline)
     for card in pipeline.clients:
         files[f"clients/{card.client_id}.html"] = pages.client(card, pipeline)
     return files
 
 
-def build_site(workspace: Workspace, site: Path, today: date) -> SiteReport:
+def build_site(
+    workspace: Workspace, site: Path, today: date, *, history: bool = True
+) -> SiteReport:
     """Render the site and write the files whose bytes changed; remove the pages of
     offers and clients that no longer exist."""
-    files = render_site(workspace, site, today)
+    files = render_site(workspace, site, today, history=history)
     written, unchanged, removed = write_site(site, files)
     return SiteReport(
         site=site,

@@ -18,6 +18,7 @@ from ..workspace import Workspace
 from .gather import OfferRow
 
 DOCUMENT_SUFFIXES = (".pdf", ".docx")
+OUTSIDE_GIT, LEFT_OUT = "outside git", "left out"  # why a history is not shown
 
 
 @dataclass(frozen=True)
@@ -65,16 +66,23 @@ class OfferDetail:
 
 
 def offer_detail(
-    workspace: Workspace, row: OfferRow, documents_dir: Path, repo: Repo | None
+    workspace: Workspace,
+    row: OfferRow,
+    documents_dir: Path,
+    repo: Repo | None,
+    *,
+    history: bool = True,
 ) -> OfferDetail:
     """Everything the offer page of `row` shows; a blocked offer gets its findings and
-    history only."""
+    history only. `history=False` leaves git alone."""
     offer_id, findings = row.offer_id, row.findings
-    history = offer_history(workspace, offer_id, repo)
+    versions = (
+        offer_history(workspace, offer_id, repo) if history else History((), unavailable=LEFT_OUT)
+    )
     folder = documents_dir / offer_id
     redlines = _files(folder, "redline-")
     if offer_id not in workspace.offers:
-        return OfferDetail(row, findings, history, redlines=redlines)
+        return OfferDetail(row, findings, versions, redlines=redlines)
     from ..report import price_explanation
 
     locale = workspace.settings(offer_id).locale
@@ -85,7 +93,7 @@ def offer_detail(
     return OfferDetail(
         row=row,
         findings=findings,
-        history=history,
+        history=versions,
         priced=workspace.price(offer_id),
         locale=locale,
         trail=tuple(price_explanation(workspace, offer_id, labels).splitlines()[2:]),
@@ -115,7 +123,7 @@ def offer_history(workspace: Workspace, offer_id: str, repo: Repo | None) -> His
     """The commits that changed the offer or what it is built from, as `offergen history`
     lists them."""
     if repo is None:
-        return History((), unavailable="outside git")
+        return History((), unavailable=OUTSIDE_GIT)
     if not repo.has_commits:
         return History((), unavailable="no commits yet")
     from ..past import changed_inputs

@@ -19,7 +19,7 @@ from ..limits import PRICE_DECIMALS
 from ..render.templates import Templates
 from .charts import Chart
 from .gather import ClientCard, OfferRow, Pipeline, Sums
-from .offer_detail import History, OfferDetail
+from .offer_detail import LEFT_OUT, OUTSIDE_GIT, History, OfferDetail
 
 ASSETS = ("site.css", "site.js")  # under templates/site/, copied to assets/
 
@@ -296,8 +296,10 @@ class Pages:
         }
 
     def _history(self, history: History) -> dict[str, Any]:
-        if history.unavailable == "outside git":
+        if history.unavailable == OUTSIDE_GIT:
             note = self.labels["history_outside_git"]
+        elif history.unavailable == LEFT_OUT:
+            note = self.labels["history_left_out"]
         elif history.unavailable:
             note = self.labels["history_unavailable"].format(reason=history.unavailable)
         elif not history.versions:
