@@ -188,6 +188,7 @@ def test_client_page_shows_requisites_reliability_turnover_and_outcomes(tmp_path
 
 def test_blocked_offer_and_broken_client_card_keep_their_row_and_page(tmp_path: Path) -> None:
     workspace = copy_workspace(DATA / "minimal", tmp_path / "ws")
+    assert run("-C", workspace, "build", "--format", "pdf").exit_code == 0
     card = workspace / "clients" / "acme.yaml"
     card.write_text(card.read_text("utf-8").replace('"7703123457"', '"7703123458"'), "utf-8")
     result = run("-C", workspace, "site", "--today", TODAY)
@@ -199,6 +200,10 @@ def test_blocked_offer_and_broken_client_card_keep_their_row_and_page(tmp_path: 
     assert "clients/acme.yaml:3:6: inn: checksum does not match" in text(row)
     offer = page(site / "offers" / "a-1.html")
     assert offer.xpath("//p[@role='alert']")
+    (stale,) = offer.xpath("//ul[@class='documents']/li")
+    assert text(stale) == (
+        "Собраны до того, как предложение заблокировали (устарели): proposal.pdf"
+    )
     client = page(site / "clients" / "acme.html")
     inn = client.xpath("//table[@class='requisites']/tbody/tr")[0]
     assert cells(inn)[0] == "7703123458" and "checksum does not match" in cells(inn)[1]

@@ -19,6 +19,7 @@ from .gather import OfferRow
 
 DOCUMENT_SUFFIXES = (".pdf", ".docx")
 OUTSIDE_GIT, LEFT_OUT = "outside git", "left out"  # why a history is not shown
+STALE = "stale"  # the documents of a blocked offer that an earlier build left
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,10 @@ def offer_detail(
     )
     folder = documents_dir / offer_id
     redlines = _files(folder, "redline-")
-    if offer_id not in workspace.offers:
-        return OfferDetail(row, findings, versions, redlines=redlines)
+    if offer_id not in workspace.offers:  # what an earlier build left, now stale
+        earlier = tuple(f for f in _files(folder, "") if f not in redlines)
+        stale = (BuiltDocument(STALE, earlier),) if earlier else ()
+        return OfferDetail(row, findings, versions, documents=stale, redlines=redlines)
     from ..report import price_explanation
 
     locale = workspace.settings(offer_id).locale
