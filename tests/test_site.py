@@ -169,6 +169,7 @@ def test_client_page_shows_requisites_reliability_turnover_and_outcomes(tmp_path
     labels = [text(th) for th in client.xpath("//table[@class='requisites']/tbody/tr/th")]
     assert labels[:3] == ["ИНН", "КПП", "ОГРН / ОГРНИП"]
     assert requisites["7105123468"] == "верно"
+    assert requisites["300041, г. Тула, ул. Советская, д. 15"] == ""  # nothing checks an address
     reliability = facts(client.xpath("//section[@aria-labelledby='reliability-title']")[0])
     # open offers only: tula-2026-006 (851 854,11 ₽) is open, tula-2026-004 is accepted
     assert reliability == {

@@ -70,6 +70,7 @@ class Requisite:
     name: str
     value: str
     problem: str | None
+    checked: bool  # a checksum or a rule looks at it (not at an address or a bank's name)
 
 
 @dataclass(frozen=True)
@@ -235,6 +236,10 @@ REQUISITES = (
 )
 
 
+# What cards.py checks: checksums, and the requisites each kind of party must give.
+CHECKED = {"inn", "kpp", "ogrn", "country", "bank.bik", "bank.account", "bank.corr_account"}
+
+
 def _requisites(client: Client, problems: tuple[Problem, ...]) -> tuple[Requisite, ...]:
     """Each requisite the card gives (or lacks while a check asks for it), with the
     message of the check that fails on it."""
@@ -244,7 +249,7 @@ def _requisites(client: Client, problems: tuple[Problem, ...]) -> tuple[Requisit
         messages = [p.message for p in problems if p.field == name]
         if value is None and not messages:
             continue
-        found.append(Requisite(name, value or "", "; ".join(messages) or None))
+        found.append(Requisite(name, value or "", "; ".join(messages) or None, name in CHECKED))
     return tuple(found)
 
 

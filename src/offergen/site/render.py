@@ -203,6 +203,7 @@ class Pages:
                     "label": self.labels.get(f"req_{r.name}", r.name),
                     "value": r.value,
                     "problem": r.problem or "",
+                    "checked": r.checked,
                 }
                 for r in card.requisites
             ],
