@@ -319,3 +319,19 @@ def test_no_history_leaves_git_alone_and_says_so(repo: Repo) -> None:
     assert not offer.xpath("//table[@class='history']")
     history = text(offer.xpath("//section[@aria-labelledby='history-title']")[0])
     assert history == "История версий История версий не показана (offergen site --no-history)."
+
+
+def test_client_base_lists_every_client_with_its_standing(example_site: Path) -> None:
+    base = page(example_site / "clients.html")
+    rows = {r.get("data-client"): cells(r) for r in base.xpath("//table[@id='clients']/tbody/tr")}
+    assert rows["nordic-pumps"] == [
+        "Nordic Pump Systems AB",
+        "",
+        "B",
+        "20 000,00 €",
+        "1",
+        "24 277,50 €",
+        "0,00 ₽",
+    ]
+    assert rows["tula-water"][1:6] == ["platinum", "B", "650 000,00 ₽", "2", "1 539 116,89 ₽"]
+    assert sorted(rows) == ["acme", "kuznetsova", "nordic-pumps", "tula-water"]

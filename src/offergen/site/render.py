@@ -163,30 +163,42 @@ class Pages:
         ]
 
     def client_list(self, pipeline: Pipeline) -> bytes:
-        cards = [
-            {
-                "href": f"clients/{card.client_id}.html",
-                "name": card.name,
-                "id": card.client_id,
-                "tier": card.client.tier or "" if card.client else "",
-                "offers": str(len(card.offers)),
-                "exposure": self.sums(card.exposure),
-                "won": self.sums(card.won),
-                "broken": bool(card.errors),
-            }
-            for card in pipeline.clients
-        ]
+        cards = []
+        for card in pipeline.clients:
+            client = card.client
+            reliability = client.reliability if client else None
+            limit, currency = self._limit(card)
+            cards.append(
+                {
+                    "href": f"clients/{card.client_id}.html",
+                    "name": card.name,
+                    "id": card.client_id,
+                    "tier": (client.tier or "") if client else "",
+                    "rating": (reliability.rating or "") if reliability else "",
+                    "credit_limit": self.money(limit, currency),
+                    "offers": str(len(card.offers)),
+                    "exposure": self.sums(card.exposure),
+                    "won": self.sums(card.won),
+                    "broken": bool(card.errors),
+                }
+            )
         return self.render(
             "clients.html", "clients.html", today=self.day(pipeline.today), cards=cards
         )
+
+    def _limit(self, card: ClientCard) -> tuple[Decimal | None, str]:
+        """The client's credit limit (None: none given) and its currency."""
+        reliability = card.client.reliability if card.client else None
+        if reliability is None:
+            return None, self.currency
+        return reliability.credit_limit, reliability.currency or self.currency
 
     def client(self, card: ClientCard, pipeline: Pipeline) -> bytes:
         page = f"clients/{card.client_id}.html"
         clients = {c.client_id for c in pipeline.clients}
         client = card.client
         reliability = client.reliability if client else None
-        limit_currency = (reliability.currency if reliability else None) or self.currency
-        limit = reliability.credit_limit if reliability else None
+        limit, limit_currency = self._limit(card)
         over = limit is not None and card.exposure.get(limit_currency, Decimal(0)) > limit
         return self.render(
             "client.html",
