@@ -335,3 +335,12 @@ def test_client_base_lists_every_client_with_its_standing(example_site: Path) ->
     ]
     assert rows["tula-water"][1:6] == ["platinum", "B", "650 000,00 ₽", "2", "1 539 116,89 ₽"]
     assert sorted(rows) == ["acme", "kuznetsova", "nordic-pumps", "tula-water"]
+
+
+def test_a_broken_site_template_is_reported_and_nothing_is_written(tmp_path: Path) -> None:
+    workspace = copy_workspace(DATA / "minimal", tmp_path / "ws")
+    (workspace / "templates" / "site" / "clients.html").write_text("{{ nope }}", "utf-8")
+    result = run("-C", workspace, "site", "--today", TODAY)
+    assert result.exit_code == 1
+    assert result.output == "error: site/clients.html: UndefinedError: 'nope' is undefined\n"
+    assert not (workspace / "out" / "site").exists()

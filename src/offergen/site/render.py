@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from jinja2 import TemplateError
 from markupsafe import Markup
 
 from ..errors import Problem, RenderError
@@ -111,9 +112,7 @@ class Pages:
                 root=_link(page, ""),
                 **context,
             )
-        except RenderError:
-            raise
-        except Exception as error:  # a broken site template is the template's problem
+        except TemplateError as error:  # a broken site template is the template's problem
             raise RenderError(f"site/{template_name}", f"{type(error).__name__}: {error}") from None
         return html.encode("utf-8")
 
