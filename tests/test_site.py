@@ -344,3 +344,21 @@ def test_a_broken_site_template_is_reported_and_nothing_is_written(tmp_path: Pat
     assert result.exit_code == 1
     assert result.output == "error: site/clients.html: UndefinedError: 'nope' is undefined\n"
     assert not (workspace / "out" / "site").exists()
+
+
+def test_win_rate_chart_counts_accepted_and_rejected_by_month(tmp_path: Path) -> None:
+    workspace = copy_workspace(ROOT, tmp_path / "ws")
+    for offer, status in (("tula-2026-004", "sent"), ("acme-2026-001", "draft")):
+        path = workspace / "offers" / f"{offer}.yaml"
+        closed = "accepted" if offer.startswith("tula") else "rejected"
+        path.write_text(
+            path.read_text("utf-8").replace(f"status: {status}", f"status: {closed}"), "utf-8"
+        )
+    site = build_site(workspace)
+    (chart,) = page(site / "index.html").xpath("//*[@id='chart-win-rate']")
+    labels = [text(label) for label in chart.xpath(".//*[contains(@class, 'axis x')]//text")]
+    assert labels == ["2026-11 (50 %)"]
+    values = [text(v) for v in chart.xpath(".//*[contains(@class, 'text-overlay')]//text")]
+    assert values == ["1", "1"]
+    acme = page(site / "clients" / "acme.html")
+    assert text(acme.xpath("//dd[@class='lost']")[0]) == "646 952,05 ₽"
