@@ -8,7 +8,7 @@ OFFERGEN := $(BIN)/offergen
 
 .DEFAULT_GOAL := offers
 .PHONY: offers offer check verify review status history diff bench bench-targets test lint format \
-	clean golden docx-templates schemas system-deps wheel-check
+	clean golden docx-templates schemas system-deps wheel-check site site-screenshot
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,16 @@ system-deps:
 	     >/dev/null 2>&1 || echo "note: could not install libreoffice-writer-nogui"; \
 	  else echo "note: LibreOffice is missing (apt-get install libreoffice-writer-nogui)"; fi; \
 	fi
+	@# Chromium only in CI, where the review site's browser tests must run
+	@# (tests/test_site_browser.py); elsewhere they are skipped with the reason.
+	@if [ -n "$$CI" ] && [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing chromium (CI: the review site's tests in a real browser)"; \
+	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+	     || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)) \
+	     >/dev/null 2>&1 || echo "note: could not install chromium"; \
+	  else echo "note: Chromium is missing (apt-get install chromium)"; fi; \
+	fi
 
 ## offers: build every offer of the workspace into out/ (the default)
 offers: $(STAMP) system-deps
@@ -77,6 +87,14 @@ history: $(STAMP)
 diff: $(STAMP) system-deps
 	@test -n "$(OFFER)" || { echo "usage: make diff OFFER=<offer-id> [A=<rev> [B=<rev>]]"; exit 2; }
 	$(OFFERGEN) diff $(OFFER) $(A) $(B)
+
+## site [TODAY=YYYY-MM-DD]: the review site of the workspace in out/site/ (open out/site/index.html)
+site: $(STAMP)
+	$(OFFERGEN) site $(if $(TODAY),--today $(TODAY))
+
+## site-screenshot: regenerate docs/site-pipeline.png, the README's picture of the site
+site-screenshot: $(DEV) system-deps
+	$(BIN)/python -m tests.site_screenshot
 
 ## verify: prove every built PDF and DOCX pair says the same words
 verify: $(STAMP)
