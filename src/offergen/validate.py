@@ -33,6 +33,7 @@ from .models import (
     parse,
     parse_parts,
 )
+from .models.mail import mail_problems
 from .rules import offer_problems, reference_problems
 from .workspace import (
     CATALOG_FILE,
@@ -176,6 +177,7 @@ def load_workspace(
     config = collector.model(CONFIG_FILE, Config, EVERYTHING)
     if config is not None:
         collector.add(EVERYTHING, seller_problems(collector.sources[CONFIG_FILE], config))
+        collector.add(NOTHING, mail_problems(collector.sources[CONFIG_FILE]))
     catalog = _read_catalog(collector)
     discounts = _read_discounts(collector, catalog)
     clients = _read_clients(collector)
@@ -391,7 +393,12 @@ def _check_templates(collector: _Collector, uses: dict[str, _Uses], drawn: Cover
 
 
 # What no document prints: who reviewed or approved an offer, and why.
-_UNPRINTED: tuple[Loc, ...] = (("review",), ("approval",), ("contract", "overrides", "*", "note"))
+_UNPRINTED: tuple[Loc, ...] = (
+    ("review",),
+    ("approval",),
+    ("sent",),
+    ("contract", "overrides", "*", "note"),
+)
 
 
 def _check_glyphs(collector: _Collector, drawn: Coverage | None) -> None:
@@ -401,6 +408,7 @@ def _check_glyphs(collector: _Collector, drawn: Coverage | None) -> None:
         return
     for relative, document in collector.sources.items():
         skip = _UNPRINTED if relative.startswith(f"{OFFERS_DIR}/") else ()
+        skip = (("mail",),) if relative == CONFIG_FILE else skip  # the SMTP server's
         for loc, problem in unprintable(document, drawn, skip):
             collector.add(_scope_of(relative, loc, document.data), [problem])
 

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from . import documents, records  # noqa: F401  (they register their commands)
+from . import documents, records, send  # noqa: F401  (they register their commands)
 from .base import EXIT_INTERNAL, EXIT_PROBLEMS, cli
 
 __all__ = ["EXIT_INTERNAL", "EXIT_PROBLEMS", "cli", "main"]

@@ -47,7 +47,7 @@ def proposal_context(view: OfferView) -> tuple[dict[str, Any], DocumentMeta]:
         "seller": seller_named,
         "client": client_block(client, labels),
         "addressee": _addressee(offer, client, locale),
-        "greeting": _greeting(offer, client, text),
+        "greeting": greeting(_contact(offer, client), text),
         "intro": _intro(offer, client, text),
         "spec": specification(priced, text),
         "order_discount_note": (
@@ -83,8 +83,9 @@ def _addressee(offer: Offer, client: Client, locale: Locale) -> dict[str, str]:
     return person_block(contact, locale)
 
 
-def _greeting(offer: Offer, client: Client, text: Text) -> str:
-    contact = _contact(offer, client)
+def greeting(contact: Person | None, text: Text) -> str:
+    """How a letter to `contact` opens, in the letter's language; the proposal and the
+    cover letter of `offergen send` greet alike."""
     if contact is None:
         return text("greeting_anonymous")
     if text.locale == "ru" and (polite := grammar.polite_name(contact.name)):

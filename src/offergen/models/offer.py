@@ -31,6 +31,7 @@ from .fields import (
     Text,
     VatRate,
 )
+from .mail import SentRecord
 from .parties import Person
 
 Status = Literal["draft", "review", "approved", "sent", "accepted", "rejected"]
@@ -318,6 +319,7 @@ class Offer(Model):
     review: list[Review] = []
     contract: Contract | None = None
     documents: list[DocumentName] | None = None
+    sent: list[SentRecord] = []  # written by `offergen send`; bookkeeping, no new version
 
     @property
     def effective_terms(self) -> Terms:

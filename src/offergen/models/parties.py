@@ -6,7 +6,7 @@ with its bank, signatory, contacts and how far the seller trusts it to pay.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field
 
@@ -123,6 +123,9 @@ class Config(Model):
     # How `offergen new offer` numbers offers: {year} of the offer's date, {seq} counted
     # per year (per pattern) from the numbers already in offers/.
     numbering: Text = NUMBERING  # checked by numbering_error()
+    # The SMTP server of `offergen send`: read as written, checked only where it is used
+    # (models.mail.mail_settings), so that a broken one blocks no build.
+    mail: Any = None
 
 
 class Reliability(Model):
