@@ -7,7 +7,7 @@ DEV    := $(VENV)/.installed-dev
 OFFERGEN := $(BIN)/offergen
 
 .DEFAULT_GOAL := offers
-.PHONY: offers offer check verify review status history diff bench test lint format clean \
+.PHONY: offers offer check verify review status history diff send bench test lint format clean \
 	golden docx-templates system-deps
 
 $(STAMP): pyproject.toml
@@ -77,6 +77,13 @@ history: $(STAMP)
 diff: $(STAMP) system-deps
 	@test -n "$(OFFER)" || { echo "usage: make diff OFFER=<offer-id> [A=<rev> [B=<rev>]]"; exit 2; }
 	$(OFFERGEN) diff $(OFFER) $(A) $(B)
+
+## send OFFER=<id> [TO=<address>] [DRY=1] [AGAIN=1] [DOCX=1]: e-mail an approved offer's
+## documents (mail: in offergen.yaml, the password in OFFERGEN_SMTP_PASSWORD); DRY=1 only
+## writes out/<id>/message.eml
+send: $(STAMP)
+	@test -n "$(OFFER)" || { echo "usage: make send OFFER=<offer-id> [TO=<address>] [DRY=1] [AGAIN=1] [DOCX=1]"; exit 2; }
+	$(OFFERGEN) send $(OFFER) $(if $(TO),--to $(TO)) $(if $(DRY),--dry-run) $(if $(AGAIN),--again) $(if $(DOCX),--docx)
 
 ## verify: prove every built PDF and DOCX pair says the same words
 verify: $(STAMP)
