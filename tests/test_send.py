@@ -56,7 +56,7 @@ class Inbox:
         if self.hang_up:
             server.transport.close()
             return "421 closing"
-        tls = session.ssl is not None
+        tls = server.transport.get_extra_info("ssl_object") is not None  # STARTTLS or SMTPS
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content, tls))
         return "250 OK"
 
@@ -133,22 +133,28 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 @pytest.fixture(scope="module")
 def server(certificate: tuple[Path, Path]) -> Iterator[tuple[Any, Inbox]]:
     """An SMTP server on 127.0.0.1 offering STARTTLS and AUTH (PLAIN, LOGIN)."""
+    inbox = Inbox()
+    controller = _smtp_server(inbox, certificate, "tls_context")
+    controller.start()
+    yield controller, inbox
+    controller.stop()
+
+
+def _smtp_server(inbox: Inbox, certificate: tuple[Path, Path], tls: str) -> Any:
+    """A server with the certificate as `tls`: `tls_context` offers STARTTLS,
+    `ssl_context` speaks TLS from the first byte (SMTPS)."""
     from aiosmtpd.controller import Controller
 
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(*certificate)
-    inbox = Inbox()
-    controller = Controller(
+    return Controller(
         inbox,
         hostname=LOOPBACK,
         port=_free_port(),
-        tls_context=context,
         authenticator=_authenticate,
         auth_require_tls=False,
+        **{tls: context},
     )
-    controller.start()
-    yield controller, inbox
-    controller.stop()
 
 
 # --- the workspace ------------------------------------------------------------------------
@@ -578,3 +584,64 @@ def test_no_mail_section_is_refused(workspace: Path, server: tuple[Any, Inbox]) 
     config.write_text(text[: text.index("mail:")] + text[text.index("defaults:") :], "utf-8")
     assert run("build", "a-1").exit_code == 0
     assert "mail: no mail: settings" in _refused(server, workspace, "--dry-run")
+
+
+def test_ssl_from_the_first_byte(
+    workspace: Path, server: tuple[Any, Inbox], certificate: tuple[Path, Path]
+) -> None:
+    """security: ssl speaks TLS from the start (SMTPS), on a server that does."""
+    inbox = Inbox()
+    smtps = _smtp_server(inbox, certificate, "ssl_context")
+    smtps.start()
+    try:
+        repo = _repo(workspace)
+        repo.edit("offergen.yaml", f"port: {server[0].port}", f"port: {smtps.port}")
+        repo.edit("offergen.yaml", "security: starttls", "security: ssl")
+        assert run("build", "a-1").exit_code == 0
+        sent = run("send", "a-1")
+    finally:
+        smtps.stop()
+    assert sent.exit_code == 0, sent.output
+    [(_, recipients, data, tls)] = inbox.messages
+    assert (recipients, tls) == ([ADDRESS], True)
+    assert _parsed(data)["Subject"] == SUBJECT
+
+
+def test_an_english_letter_escapes_what_it_is_given(
+    workspace: Path, server: tuple[Any, Inbox]
+) -> None:
+    """The offer's language picks the letter; a name is text in HTML, never markup nor a
+    template."""
+    repo = _repo(workspace)
+    name = "Anna <b>{{ 7 * 7 }}</b> Smith"
+    repo.edit("offers/a-1.yaml", f"contact: {CONTACT}", f'contact: "{name}"\nlocale: en')
+    repo.edit("clients/acme.yaml", f"{{name: {CONTACT},", f'{{name: "{name}",')
+    repo.commit("in English", "2026-11-29")
+    assert run("build", "a-1").exit_code == 0
+    dry = run("send", "a-1", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    message = _parsed((workspace / "out" / "a-1" / "message.eml").read_bytes())
+    assert message["Subject"] == "Commercial proposal No. КП-1 dated November 28, 2026"
+    assert message["To"].addresses[0].display_name == name
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert f"Dear {name}," in text and "Kind regards," in text
+    assert "Dear Anna &lt;b&gt;{{ 7 * 7 }}&lt;/b&gt; Smith," in html
+    assert "<b>" not in html and "49" not in text + html
+    [attachment] = message.iter_attachments()
+    assert attachment.get_filename() == "КП-1 Commercial proposal.pdf"
+
+
+def test_a_send_record_that_is_not_one_is_located(workspace: Path) -> None:
+    offer = workspace / "offers" / "a-1.yaml"
+    offer.write_text(
+        offer.read_text("utf-8")
+        + "sent:\n  - {date: 2026-12-01, to: [], message_id: <x@y>, version: 1, stamp: abc}\n",
+        "utf-8",
+    )
+    checked = run("check")
+    assert checked.exit_code == 1
+    assert "sent[0].date: must be a date and time like 2026-12-01T09:30:00+00:00" in (
+        checked.output
+    )
+    assert "sent[0].to: must not be empty" in checked.output
