@@ -645,3 +645,63 @@ def test_a_send_record_that_is_not_one_is_located(workspace: Path) -> None:
         checked.output
     )
     assert "sent[0].to: must not be empty" in checked.output
+
+
+# --- the record's edit of the offer file ------------------------------------------------------
+
+ENTRY = {
+    "date": "2026-12-01T09:30:00+00:00",
+    "to": ["anna@acme.example.ru"],
+    "message_id": "<1.2@example.ru>",
+    "version": 2,
+    "stamp": "a" * 40,
+    "attachments": [{"name": "КП-1 Коммерческое предложение.pdf", "sha256": "b" * 64}],
+}
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (  # no status yet: it goes after the date; the comment at the end stays last
+            "number: КП-1  # ours\ndate: 2026-11-28\nitems: []\n# the end\n",
+            "number: КП-1  # ours\ndate: 2026-11-28\nstatus: sent\nitems: []\n# the end\n",
+        ),
+        (  # a quoted status with a comment: only the word changes
+            'date: 2026-11-28\nstatus: "approved"  # by legal\n',
+            "date: 2026-11-28\nstatus: sent  # by legal\n",
+        ),
+    ],
+)
+def test_the_status_is_set_in_place(before: str, after: str) -> None:
+    from offergen.negotiate.yaml_edit import set_top_level
+
+    assert set_top_level(before, "status", "sent", after="date", name="a-1.yaml") == after
+
+
+def test_send_entries_are_appended_in_block_style() -> None:
+    from offergen.negotiate.yaml_edit import append_top_level
+
+    text = "number: КП-1  # ours\nstatus: sent\n"
+    once = append_top_level(text, "sent", ENTRY, name="a-1.yaml")
+    twice = append_top_level(once, "sent", ENTRY, name="a-1.yaml")
+    entry = (
+        "  - date: '2026-12-01T09:30:00+00:00'\n"
+        "    to: [anna@acme.example.ru]\n"
+        "    message_id: <1.2@example.ru>\n"
+        "    version: 2\n"
+        f"    stamp: {'a' * 40}\n"
+        "    attachments:\n"
+        "      - name: КП-1 Коммерческое предложение.pdf\n"
+        f"        sha256: {'b' * 64}\n"
+    )
+    assert once == text + "sent:\n" + entry
+    assert twice == text + "sent:\n" + entry + entry
+
+
+def test_a_flow_list_of_sends_is_rewritten_with_its_comments() -> None:
+    from offergen.negotiate.yaml_edit import append_top_level
+
+    text = "number: КП-1  # ours\nsent: []\n"
+    written = append_top_level(text, "sent", ENTRY, name="a-1.yaml")
+    assert written.startswith("number: КП-1  # ours\nsent:")
+    assert "message_id: <1.2@example.ru>" in written

@@ -244,20 +244,14 @@ def append_top_level(text: str, key: str, entry: dict[str, Any], name: str) -> s
 
 
 def _commented(entry: dict[str, Any]) -> CommentedMap:
-    """`entry` for ruamel: lists of words and small mappings written in flow style."""
+    """`entry` for ruamel: a list of words in flow style (`to: [a@b.ru]`), mappings in
+    block style, so that long values keep to their own lines."""
     record = CommentedMap()
     for field, value in entry.items():
         if isinstance(value, list):
-            items = CommentedSeq(
-                [_flow(CommentedMap(v)) if isinstance(v, dict) else v for v in value]
-            )
-            if all(not isinstance(v, dict) for v in value):
+            items = CommentedSeq([CommentedMap(v) if isinstance(v, dict) else v for v in value])
+            if not any(isinstance(v, dict) for v in value):
                 items.fa.set_flow_style()
             value = items
         record[field] = value
     return record
-
-
-def _flow(mapping: CommentedMap) -> CommentedMap:
-    mapping.fa.set_flow_style()
-    return mapping
