@@ -378,6 +378,12 @@ def test_a_draft_is_not_sent(workspace: Path, server: tuple[Any, Inbox]) -> None
     assert "a-1: status is review: only an approved offer is sent" in _refused(server, workspace)
 
 
+def test_an_expired_offer_is_not_sent(workspace: Path, server: tuple[Any, Inbox]) -> None:
+    output = _refused(server, workspace, "--today", "2026-12-29")
+    assert "a-1: expired on 2026-12-28: set a new valid_until" in output
+    assert run("send", "a-1", "--today", "2026-12-28").exit_code == 0  # its last day
+
+
 def test_a_second_send_needs_again(workspace: Path, server: tuple[Any, Inbox]) -> None:
     assert run("send", "a-1").exit_code == 0
     server[1].clear()

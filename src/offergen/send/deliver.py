@@ -9,10 +9,15 @@ and sending again is safe.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import suppress
+from typing import TYPE_CHECKING
 
 from ..errors import OffergenError
 from ..models.mail import MailSettings
 from .letter import Outgoing
+
+if TYPE_CHECKING:
+    import smtplib
 
 RETRY = "nothing was recorded; sending again is safe"
 
@@ -84,25 +89,35 @@ def _session(settings: MailSettings, password: str | None, outgoing: Outgoing) -
         if settings.security == "ssl"
         else smtplib.SMTP(host, port, timeout=timeout)
     )
-    with smtp:
+    try:
         smtp.ehlo()
         if settings.security == "starttls":
             smtp.starttls(context=context)
             smtp.ehlo()
         if settings.username and password is not None:
             smtp.login(settings.username, password)
-        code, said = smtp.mail(outgoing.sender)
-        if code != 250:
+        _transaction(smtp, outgoing)
+        # Accepted: however the server answers QUIT, the message is on its way.
+        with suppress(smtplib.SMTPException, OSError):
+            smtp.quit()
+    finally:
+        smtp.close()
+
+
+def _transaction(smtp: smtplib.SMTP, outgoing: Outgoing) -> None:
+    """MAIL, every RCPT, then DATA: a refusal before DATA resets, and nothing is sent."""
+    code, said = smtp.mail(outgoing.sender)
+    if code != 250:
+        smtp.rset()
+        raise _Refused(f"refused the sender {outgoing.sender}: {code} {_text(said)}")
+    for address in outgoing.envelope:
+        code, said = smtp.rcpt(address)
+        if code not in (250, 251):
             smtp.rset()
-            raise _Refused(f"refused the sender {outgoing.sender}: {code} {_text(said)}")
-        for address in outgoing.envelope:
-            code, said = smtp.rcpt(address)
-            if code not in (250, 251):
-                smtp.rset()
-                raise _Refused(f"refused the recipient {address}: {code} {_text(said)}")
-        code, said = smtp.data(outgoing.data)
-        if code != 250:
-            raise _Refused(f"refused the message: {code} {_text(said)}")
+            raise _Refused(f"refused the recipient {address}: {code} {_text(said)}")
+    code, said = smtp.data(outgoing.data)
+    if code != 250:
+        raise _Refused(f"refused the message: {code} {_text(said)}")
 
 
 def _said(error: Exception) -> str:
