@@ -67,37 +67,18 @@ def compose(
     now: datetime | None = None,
 ) -> Outgoing:
     """The message for `prepared`, to the addresses `given`, else the offer's contact."""
-    offer_id, offer = prepared.offer_id, prepared.offer
-    client = workspace.clients[offer.client]
-    contact = _contact(offer, client)
-    to = (
-        [(None, _address(value, "--to")) for value in given]
-        if given
-        else [_contact_address(contact, offer_id, offer.client)]
-    )
-    labels = workspace.templates.labels(workspace.settings(offer_id).locale)
-    view = OfferView.of(workspace, offer_id, labels, prepared.revision)
-    text = view.text
-    day = format_date(offer.date, view.locale)
-    subject = _header(
-        f"{text('proposal_title')} {text('number_and_date', number=offer.number, date=day)}",
-        "the subject (proposal_title, the offer's number and date)",
-    )
+    offer = prepared.offer
+    contact = _contact(offer, workspace.clients[offer.client])
+    to = _recipients(given, contact, prepared.offer_id, offer.client)
+    labels = workspace.templates.labels(workspace.settings(prepared.offer_id).locale)
+    view = OfferView.of(workspace, prepared.offer_id, labels, prepared.revision)
+    subject = _subject(view)
     attachments = [_attachment(view, built) for built in prepared.files]
     context = _letter_context(view, contact, subject, [a.name for a in attachments])
     plain, html = _render(workspace, view.locale, context)
-    seller = local(view.seller.name, view.seller.name_en, view.locale)
     sender = _address(settings.sender.address, "mail.from.address")
-    sender_name = _header(settings.sender.name or seller, "mail.from.name")
-    message = EmailMessage(policy=SMTP)
+    message = _headed(settings, view, sender, to, now or datetime.now(UTC))
     message["Subject"] = subject
-    message["From"] = Address(sender_name, addr_spec=sender)
-    message["To"] = [Address(name or "", addr_spec=address) for name, address in to]
-    if settings.reply_to:
-        message["Reply-To"] = Address(addr_spec=_address(settings.reply_to, "mail.reply_to"))
-    message["Date"] = format_datetime(now or datetime.now(UTC))
-    message_id = make_msgid(domain=sender.rpartition("@")[2])
-    message["Message-ID"] = message_id
     message.set_content(plain)
     message.add_alternative(html, subtype="html")
     for attachment in attachments:
@@ -107,15 +88,41 @@ def compose(
         )
     bcc = [_address(value, "mail.bcc") for value in settings.bcc]
     addresses = [address for _, address in to]
-    return Outgoing(
-        message.as_bytes(),
-        sender,
-        addresses,
-        list(dict.fromkeys([*addresses, *bcc])),
-        message_id,
-        attachments,
-        subject,
+    envelope = list(dict.fromkeys([*addresses, *bcc]))
+    message_id = str(message["Message-ID"])
+    data = message.as_bytes()
+    return Outgoing(data, sender, addresses, envelope, message_id, attachments, subject)
+
+
+def _subject(view: OfferView) -> str:
+    """«Коммерческое предложение № КП-2026-0005 от «28» ноября 2026 г.», as the proposal."""
+    text, offer = view.text, view.offer
+    day = format_date(offer.date, view.locale)
+    return _header(
+        f"{text('proposal_title')} {text('number_and_date', number=offer.number, date=day)}",
+        "the subject (proposal_title, the offer's number and date)",
     )
+
+
+def _headed(
+    settings: MailSettings,
+    view: OfferView,
+    sender: str,
+    to: list[tuple[str | None, str]],
+    now: datetime,
+) -> EmailMessage:
+    """A message with From, To, Reply-To, Date and a new Message-ID."""
+    seller = local(view.seller.name, view.seller.name_en, view.locale)
+    message = EmailMessage(policy=SMTP)
+    message["From"] = Address(
+        _header(settings.sender.name or seller, "mail.from.name"), addr_spec=sender
+    )
+    message["To"] = [Address(name or "", addr_spec=address) for name, address in to]
+    if settings.reply_to:
+        message["Reply-To"] = Address(addr_spec=_address(settings.reply_to, "mail.reply_to"))
+    message["Date"] = format_datetime(now)
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2])
+    return message
 
 
 # --- who gets it ----------------------------------------------------------------------------
@@ -129,7 +136,18 @@ def _contact(offer: Offer, client: Client) -> Person | None:
     return next((c for c in client.contacts if c.email), None)
 
 
-def _contact_address(contact: Person | None, offer_id: str, client_id: str) -> tuple[str, str]:
+def _recipients(
+    given: Sequence[str], contact: Person | None, offer_id: str, client_id: str
+) -> list[tuple[str | None, str]]:
+    """(display name, address) of each To: the addresses given, else the contact's."""
+    if given:
+        return [(None, _address(value, "--to")) for value in given]
+    return [_contact_address(contact, offer_id, client_id)]
+
+
+def _contact_address(
+    contact: Person | None, offer_id: str, client_id: str
+) -> tuple[str | None, str]:
     if contact is None or not contact.email:
         who = f"its contact {contact.name}" if contact else "no contact of the client"
         raise NotSendable(
