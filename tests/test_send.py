@@ -434,7 +434,8 @@ def test_documents_built_from_uncommitted_inputs_are_not_sent(
     _repo(workspace).edit("offers/a-1.yaml", "qty: 2", "qty: 3")
     assert run("build", "a-1").exit_code == 0
     output = _refused(server, workspace)
-    assert "a-1: built from uncommitted changes to offers/a-1.yaml: commit them" in output
+    assert "a-1: uncommitted changes to offers/a-1.yaml change what its documents say" in output
+    assert "commit them, run `offergen build a-1`, then send" in output
 
 
 @pytest.mark.parametrize(

@@ -124,7 +124,8 @@ def _version(workspace: Workspace, offer_id: str) -> tuple[Repo, Revision]:
     if revision.dirty:
         files = ", ".join(uncommitted(repo, workspace, offer_id)) or offer_source(offer_id)
         raise NotSendable(
-            f"{offer_id}: built from uncommitted changes to {files}: commit them, "
+            f"{offer_id}: uncommitted changes to {files} change what its documents say: "
+            "commit them, "
             f"{REBUILD.format(offer=offer_id)}, then send (the documents must carry the "
             "version the client gets)"
         )
