@@ -438,6 +438,12 @@ def test_documents_built_from_uncommitted_inputs_are_not_sent(
     assert "commit them, run `offergen build a-1`, then send" in output
 
 
+def test_outside_git_nothing_is_sent(workspace: Path, server: tuple[Any, Inbox]) -> None:
+    shutil.rmtree(workspace / ".git")
+    output = _refused(server, workspace, "--dry-run")
+    assert "a-1: the workspace is not in a git repository: a send records the version" in output
+
+
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
