@@ -7,8 +7,8 @@ DEV    := $(VENV)/.installed-dev
 OFFERGEN := $(BIN)/offergen
 
 .DEFAULT_GOAL := offers
-.PHONY: offers offer check verify review status history diff bench bench-targets test lint format \
-	clean golden docx-templates schemas system-deps wheel-check site site-screenshot
+.PHONY: offers offer check verify review status history diff send bench bench-targets test lint \
+	format clean golden docx-templates schemas system-deps wheel-check site site-screenshot
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -95,6 +95,13 @@ site: $(STAMP)
 ## site-screenshot: regenerate docs/site-pipeline.png, the README's picture of the site
 site-screenshot: $(DEV) system-deps
 	$(BIN)/python -m tests.site_screenshot
+
+## send OFFER=<id> [TO=<address>] [DRY=1] [AGAIN=1] [DOCX=1]: e-mail an approved offer's
+## documents (mail: in offergen.yaml, the password in OFFERGEN_SMTP_PASSWORD); DRY=1 only
+## writes out/<id>/message.eml
+send: $(STAMP)
+	@test -n "$(OFFER)" || { echo "usage: make send OFFER=<offer-id> [TO=<address>] [DRY=1] [AGAIN=1] [DOCX=1]"; exit 2; }
+	$(OFFERGEN) send $(OFFER) $(if $(TO),--to $(TO)) $(if $(DRY),--dry-run) $(if $(AGAIN),--again) $(if $(DOCX),--docx)
 
 ## verify: prove every built PDF and DOCX pair says the same words
 verify: $(STAMP)

@@ -27,8 +27,8 @@ from .validate import load_workspace
 from .workspace import APPROVAL_REQUIRED, TEMPLATES_DIR, Workspace, offer_source
 from .write import write_atomic
 
-BOOKKEEPING = {"status", "review", "approval"}  # what a review itself changes
-UNPRINTED = {"policy", "reliability", "numbering"}  # judged by, or numbering, never printed
+BOOKKEEPING = {"status", "review", "approval", "sent"}  # what a review or a send changes
+UNPRINTED = {"policy", "reliability", "numbering", "mail"}  # judged by, or tools', never printed
 CHUNK = 8  # past states loaded at a time while walking back
 CLAUSES = f"{TEMPLATES_DIR}/clauses/"  # the only templates that say something
 

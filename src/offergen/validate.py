@@ -34,6 +34,7 @@ from .models import (
     parse_parts,
 )
 from .numbering import numbering_problems
+from .models.mail import mail_problems
 from .rules import offer_problems, reference_problems
 from .workspace import (
     CATALOG_FILE,
@@ -178,6 +179,7 @@ def load_workspace(
     if config is not None:
         collector.add(EVERYTHING, seller_problems(collector.sources[CONFIG_FILE], config))
         collector.add(NOTHING, numbering_problems(collector.sources[CONFIG_FILE], config))
+        collector.add(NOTHING, mail_problems(collector.sources[CONFIG_FILE]))
     catalog = _read_catalog(collector)
     discounts = _read_discounts(collector, catalog)
     clients = _read_clients(collector)
@@ -393,7 +395,12 @@ def _check_templates(collector: _Collector, uses: dict[str, _Uses], drawn: Cover
 
 
 # What no document prints: who reviewed or approved an offer, and why.
-_UNPRINTED: tuple[Loc, ...] = (("review",), ("approval",), ("contract", "overrides", "*", "note"))
+_UNPRINTED: tuple[Loc, ...] = (
+    ("review",),
+    ("approval",),
+    ("sent",),
+    ("contract", "overrides", "*", "note"),
+)
 
 
 def _check_glyphs(collector: _Collector, drawn: Coverage | None) -> None:
@@ -403,6 +410,7 @@ def _check_glyphs(collector: _Collector, drawn: Coverage | None) -> None:
         return
     for relative, document in collector.sources.items():
         skip = _UNPRINTED if relative.startswith(f"{OFFERS_DIR}/") else ()
+        skip = (("mail",),) if relative == CONFIG_FILE else skip  # the SMTP server's
         for loc, problem in unprintable(document, drawn, skip):
             collector.add(_scope_of(relative, loc, document.data), [problem])
 

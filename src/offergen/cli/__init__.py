@@ -10,6 +10,7 @@ from . import (  # noqa: F401  (they register their commands)
     new,
     records,
     schema,
+    send,
     site,
     watch,
     workspace,

@@ -46,7 +46,7 @@ def proposal_context(view: OfferView) -> tuple[dict[str, Any], DocumentMeta]:
         "seller": seller_named,
         "client": client_block(client, labels),
         "addressee": _addressee(offer, client, locale),
-        "greeting": _greeting(offer, client, text),
+        "greeting": greeting(_contact(offer, client), text),
         "intro": _intro(offer, client, text),
         "spec": specification(priced, text),
         "order_discount_note": (
@@ -82,8 +82,9 @@ def _addressee(offer: Offer, client: Client, locale: Locale) -> dict[str, str]:
     return person_block(contact, locale)
 
 
-def _greeting(offer: Offer, client: Client, text: Text) -> str:
-    contact = _contact(offer, client)
+def greeting(contact: Person | None, text: Text) -> str:
+    """How a letter to `contact` opens, in the letter's language; the proposal and the
+    cover letter of `offergen send` greet alike."""
     if contact is None:
         return text("greeting_anonymous")
     from ..grammar import polite_name  # pymorphy loads only when a letter is written

@@ -31,6 +31,7 @@ from .fields import (
     Text,
     VatRate,
 )
+from .mail import SentRecord
 from .parties import Person
 
 Status = Literal["draft", "review", "approved", "sent", "accepted", "rejected"]
@@ -405,6 +406,11 @@ class Offer(Model):
     contract: Contract | None = Field(default=None, description="The contract this offer leads to.")
     documents: list[DocumentName] | None = Field(
         default=None, description="Documents to build; by default every one that applies."
+    )
+    sent: list[SentRecord] = Field(
+        default=[],
+        description="What `offergen send` sent: date, recipients, Message-ID, version, the "
+        "attachments' hashes. Bookkeeping: recording a send makes no new version.",
     )
 
     @property

@@ -6,7 +6,7 @@ with its bank, signatory, contacts and how far the seller trusts it to pay.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field
 
@@ -169,6 +169,13 @@ class Config(Model):
         default=NUMBERING,
         description="How `offergen new offer` numbers offers: {year} and {seq}, e.g. "
         "КП-{year}-{seq:04}; the sequence counts per year.",
+    )
+    # The SMTP server of `offergen send`: read as written, checked only where it is used
+    # (models.mail.mail_settings), so that a broken one blocks no build.
+    mail: Any = Field(
+        default=None,
+        description="The SMTP server `offergen send` uses: host, port, security, username, "
+        "from, password_env (the password itself never goes in this file).",
     )
 
 

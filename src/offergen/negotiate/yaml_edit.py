@@ -10,6 +10,7 @@ strict loader (load.py), which this never replaces.
 from __future__ import annotations
 
 import io
+import re
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -184,3 +185,73 @@ def round_trip_yaml() -> YAML:
     yaml.indent(mapping=2, sequence=4, offset=2)  # "rounds:\n  - by: client", as written
     yaml.representer.ignore_aliases = lambda *_: True  # the same date twice, written twice
     return yaml
+
+
+# --- top-level edits (offergen send) ----------------------------------------------------------
+
+
+def set_top_level(text: str, key: str, value: str, after: str, name: str) -> str:
+    """`text` with the top-level `key: value` (a plain word such as a status): the word
+    replaced where the key stands, else a line added after the value of `after`."""
+    data = _yaml().load(text)
+    if not isinstance(data, CommentedMap):
+        raise UnwritableOffer(f"{name}: is not a mapping")
+    lines = text.splitlines(keepends=True)
+    expected = _yaml().load(text)
+    expected[key] = value
+    spliced: str | None = None
+    if key in data:
+        line, column = data.lc.value(key)
+        word = re.compile(r"[^\s#,{}\[\]]+").match(lines[line], column)
+        if word is not None:
+            lines[line] = lines[line][: word.start()] + value + lines[line][word.end() :]
+            spliced = "".join(lines)
+    elif after in data:
+        spliced = _insert(lines, _end(lines, [(data, after)]), 0, {key: value})
+    if spliced is not None and _reads(spliced) == _plain_data(expected):
+        return spliced
+    return _dumped(expected)
+
+
+def append_top_level(text: str, key: str, entry: dict[str, Any], name: str) -> str:
+    """`text` with `entry` appended to the top-level list `key` (made at the end of the
+    file when there is none); other lines untouched where the layout allows."""
+    data = _yaml().load(text)
+    if not isinstance(data, CommentedMap):
+        raise UnwritableOffer(f"{name}: is not a mapping")
+    record = _commented(entry)
+    expected = _yaml().load(text)
+    known = expected.get(key)
+    if known is None:
+        expected[key] = CommentedSeq([record])
+    elif isinstance(known, list):
+        known.append(record)
+    else:
+        raise UnwritableOffer(f"{name}: {key}: is not a list")
+    lines = text.splitlines(keepends=True)
+    spliced: str | None = None
+    present = data.get(key)
+    if key not in data:
+        spliced = _insert(lines, len(lines), 0, {key: [record]})
+    elif isinstance(present, CommentedSeq) and present and not present.fa.flow_style():
+        line, column = present.lc.item(len(present) - 1)
+        dash = lines[line].rfind("-", 0, column)
+        where = _end(lines, [(data, key)])
+        spliced = None if dash < 0 else _insert(lines, where, dash, [record])
+    if spliced is not None and _reads(spliced) == _plain_data(expected):
+        return spliced
+    return _dumped(expected)
+
+
+def _commented(entry: dict[str, Any]) -> CommentedMap:
+    """`entry` for ruamel: a list of words in flow style (`to: [a@b.ru]`), mappings in
+    block style, so that long values keep to their own lines."""
+    record = CommentedMap()
+    for field, value in entry.items():
+        if isinstance(value, list):
+            items = CommentedSeq([CommentedMap(v) if isinstance(v, dict) else v for v in value])
+            if not any(isinstance(v, dict) for v in value):
+                items.fa.set_flow_style()
+            value = items
+        record[field] = value
+    return record
