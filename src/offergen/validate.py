@@ -33,8 +33,8 @@ from .models import (
     parse,
     parse_parts,
 )
-from .numbering import numbering_problems
 from .models.mail import mail_problems
+from .numbering import numbering_problems
 from .rules import offer_problems, reference_problems
 from .workspace import (
     CATALOG_FILE,

@@ -193,11 +193,11 @@ def round_trip_yaml() -> YAML:
 def set_top_level(text: str, key: str, value: str, after: str, name: str) -> str:
     """`text` with the top-level `key: value` (a plain word such as a status): the word
     replaced where the key stands, else a line added after the value of `after`."""
-    data = _yaml().load(text)
+    data = round_trip_yaml().load(text)
     if not isinstance(data, CommentedMap):
         raise UnwritableOffer(f"{name}: is not a mapping")
     lines = text.splitlines(keepends=True)
-    expected = _yaml().load(text)
+    expected = round_trip_yaml().load(text)
     expected[key] = value
     spliced: str | None = None
     if key in data:
@@ -210,17 +210,17 @@ def set_top_level(text: str, key: str, value: str, after: str, name: str) -> str
         spliced = _insert(lines, _end(lines, [(data, after)]), 0, {key: value})
     if spliced is not None and _reads(spliced) == _plain_data(expected):
         return spliced
-    return _dumped(expected)
+    return dumped_yaml(expected)
 
 
 def append_top_level(text: str, key: str, entry: dict[str, Any], name: str) -> str:
     """`text` with `entry` appended to the top-level list `key` (made at the end of the
     file when there is none); other lines untouched where the layout allows."""
-    data = _yaml().load(text)
+    data = round_trip_yaml().load(text)
     if not isinstance(data, CommentedMap):
         raise UnwritableOffer(f"{name}: is not a mapping")
     record = _commented(entry)
-    expected = _yaml().load(text)
+    expected = round_trip_yaml().load(text)
     known = expected.get(key)
     if known is None:
         expected[key] = CommentedSeq([record])
@@ -240,7 +240,7 @@ def append_top_level(text: str, key: str, entry: dict[str, Any], name: str) -> s
         spliced = None if dash < 0 else _insert(lines, where, dash, [record])
     if spliced is not None and _reads(spliced) == _plain_data(expected):
         return spliced
-    return _dumped(expected)
+    return dumped_yaml(expected)
 
 
 def _commented(entry: dict[str, Any]) -> CommentedMap:
