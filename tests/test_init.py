@@ -302,3 +302,12 @@ def test_init_templates_into_a_workspace_without_them(tmp_path: Path) -> None:
         f"error: {workspace / 'templates'} already exists; init --templates copies the "
         "shipped templates only into a workspace that has none\n"
     )
+
+
+def test_a_placeholder_is_bracketed_words_not_a_bracketed_address() -> None:
+    from offergen.models.parse import is_placeholder
+
+    assert is_placeholder("<ИНН: 10 или 12 цифр>")
+    assert is_placeholder("  <КПП: 9 цифр> ")
+    assert not is_placeholder("<1796.3111@example.ru>")  # a Message-ID that send records
+    assert not is_placeholder("ООО <Ромашка> и партнёры")  # brackets inside a longer text

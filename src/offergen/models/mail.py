@@ -152,16 +152,18 @@ Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
 class SentAttachment(Model):
-    name: Text
-    sha256: Sha256
+    name: Text = Field(description="The file name the client received.")
+    sha256: Sha256 = Field(description="SHA-256 of the file's bytes, as out/ held them.")
 
 
 class SentRecord(Model):
     """One send of the offer, as `offergen send` recorded it once the server took it."""
 
-    date: Moment
-    to: Annotated[list[Code], Field(min_length=1)]
-    message_id: Text
-    version: Count  # of the documents sent (see past.revisions)
-    stamp: Code  # the commit of that version
-    attachments: list[SentAttachment] = []
+    date: Moment = Field(description="When the server accepted the message (UTC).")
+    to: Annotated[list[Code], Field(min_length=1)] = Field(description="The recipients.")
+    message_id: Text = Field(description="The message's Message-ID header.")
+    version: Count = Field(description="The version of the documents sent (offergen history).")
+    stamp: Code = Field(description="The commit of that version.")
+    attachments: list[SentAttachment] = Field(
+        default=[], description="The files attached, with their hashes."
+    )

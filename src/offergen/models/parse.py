@@ -68,7 +68,8 @@ def parse_parts(
 
 # A value still as `offergen init` wrote it: `"<ИНН: 10 или 12 цифр>"`, what to write
 # in angle brackets.
-PLACEHOLDER = re.compile(r"<([^<>\n]+)>")
+# An address in angle brackets (`<a@b.ru>`, a Message-ID) is a value, not a placeholder.
+PLACEHOLDER = re.compile(r"<([^<>@\n]+)>")
 
 
 def is_placeholder(value: object) -> bool:
