@@ -51,6 +51,21 @@ def test_an_unchanged_workspace_builds_nothing(built: Path) -> None:
     assert (built / "out" / "a-1" / "manifest.json").read_bytes() == manifest  # not rewritten
 
 
+def test_what_no_document_prints_rebuilds_nothing(built: Path) -> None:
+    """The SMTP settings, the numbering of new offers, a comment: no document says them."""
+    config = built / "offergen.yaml"
+    config.write_text(
+        config.read_text("utf-8")
+        + "numbering: Q-{seq}\nmail: {host: smtp.example.ru, from: a@example.ru}\n",
+        "utf-8",
+    )
+    offer = built / "offers" / "a-1.yaml"
+    offer.write_text("# a comment of the manager's\n" + offer.read_text("utf-8"), "utf-8")
+    assert _build(built, "--format", "docx")[-1].startswith("0 documents built, 2 up to date")
+    config.write_text(config.read_text("utf-8").replace("validity_days: 30", "validity_days: 31"))
+    assert _build(built, "--format", "docx")[-1].startswith("2 documents built, 0 up to date")
+
+
 def test_a_changed_offer_rebuilds_only_its_documents(built: Path) -> None:
     offer = built / "offers" / "b-2.yaml"
     offer.write_text(

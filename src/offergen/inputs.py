@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from .confine import MISSING, Refused, template_file
 from .render.watermark import WATERMARK_FONT
-from .workspace import CLIENTS_DIR, CONFIG_FILE, OFFERS_DIR, Workspace
+from .workspace import CLIENTS_DIR, Workspace
 
 if TYPE_CHECKING:
     from .history import Revision
@@ -66,6 +66,10 @@ def renderer_versions() -> dict[str, str]:
     return found
 
 
+UNPRINTED_OFFER = {"sent"}
+UNPRINTED_CONFIG = {"mail", "numbering"}
+
+
 class InputHasher:
     """Hashes of one workspace's inputs, each file read once per build."""
 
@@ -90,9 +94,12 @@ class InputHasher:
         workspace = self.workspace
         offer = workspace.offer(offer_id)
         return {
-            "offer": self.file(workspace.root / OFFERS_DIR / f"{offer_id}.yaml"),
+            # The offer and offergen.yaml as read, less what no document prints: a send
+            # record, the SMTP settings and the numbering of new offers leave documents
+            # up to date (a resend needs no rebuild).
+            "offer": digest(offer.model_dump(mode="json", exclude=UNPRINTED_OFFER)),
             "client": self.file(workspace.root / CLIENTS_DIR / f"{offer.client}.yaml"),
-            "config": self.file(workspace.root / CONFIG_FILE),
+            "config": digest(workspace.config.model_dump(mode="json", exclude=UNPRINTED_CONFIG)),
             **priced_inputs(workspace, offer_id),
             "versions": digest(renderer_versions()),
             "revision": repr(self.revisions.get(offer_id)),
