@@ -16,15 +16,15 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .documents import FORMATS, KINDS, documents_for
 from .documents.view import OfferView
 from .errors import OffergenError, Problem
 from .inputs import InputHasher, renderer_versions, sha256
 from .lock import Lock, locked
-from .pool import in_workers
-from .render import Templates, render_docx, render_pdf
+from .pool import attempt, in_workers, outcomes
+from .render import DocumentMeta, Templates, render_docx, render_pdf
 from .workspace import Workspace
 from .write import (
     OutputProblem,
@@ -129,8 +129,20 @@ def render_formats(
     view: OfferView, templates: Templates, document: str, formats: Sequence[str]
 ) -> list[bytes]:
     """One document in several formats, from one context."""
+    context, meta = KINDS[document].context(view)
+    return render_context(templates, document, formats, context, meta)
+
+
+def render_context(
+    templates: Templates,
+    document: str,
+    formats: Sequence[str],
+    context: dict[str, Any],
+    meta: DocumentMeta,
+) -> list[bytes]:
+    """One document's context in several formats: all a render worker needs besides the
+    templates (see distributed.py)."""
     kind = KINDS[document]
-    context, meta = kind.context(view)
     return [
         (render_pdf if fmt == "pdf" else render_docx)(templates, kind.template(fmt), context, meta)
         for fmt in formats
@@ -148,10 +160,12 @@ def build(
     lock_timeout: float = 600.0,
     on_offer: OnOffer | None = None,
     revisions: Revisions | None = None,
+    renderer: Renderer | None = None,
 ) -> BuildReport:
     """Bring out/ up to date for the offers named (all by default). Blocked offers are
     not rendered: their earlier documents stay, and the report names them. `revisions`
-    (see past.revisions) give each offer's documents their version in git."""
+    (see past.revisions) give each offer's documents their version in git. `renderer`
+    renders elsewhere (distributed.py); by default, `jobs` local processes do."""
     revisions = revisions or {}
     started = time.perf_counter()
     ids = list(dict.fromkeys(offer_ids)) if offer_ids else workspace.offer_ids
@@ -167,7 +181,8 @@ def build(
             remove_leftovers(target)  # of a build killed while it wrote
         hasher = InputHasher(workspace, revisions)
         plans = {oid: _plan(workspace, hasher, target, oid, formats, force) for oid in sound}
-        results = _run(_Job(workspace, revisions, hasher), target, plans, jobs, on_offer)
+        job = _Job(workspace, revisions, hasher, renderer or in_processes(jobs))
+        results = _run(job, target, plans, on_offer)
         removed = (
             [] if offer_ids or not sound else _remove_vanished(target, set(workspace.offer_ids))
         )
@@ -289,6 +304,7 @@ class _Job:
     workspace: Workspace
     revisions: Revisions
     hasher: InputHasher
+    renderer: Renderer
 
 
 _WORKER: tuple[Workspace, Revisions, Templates] | None = None
@@ -300,6 +316,17 @@ def _init_worker(workspace: Workspace, revisions: Revisions) -> None:
 
 
 Rendered = tuple[Unit, bytes | None, str | None]
+Task = list[Unit]  # the formats of one document of one offer, rendered from one context
+
+
+class Renderer(Protocol):
+    """Renders tasks, yielding each unit's bytes or error as soon as it is ready: local
+    processes (`in_processes`) or a cluster (distributed.py). Planning, progress, writing
+    and manifests stay in build.py, whichever renders."""
+
+    def __call__(
+        self, workspace: Workspace, revisions: Revisions, tasks: list[Task]
+    ) -> Iterator[Rendered]: ...
 
 
 def _render_in_worker(units: list[Unit]) -> list[Rendered]:
@@ -312,18 +339,16 @@ def _render_group(
 ) -> list[Rendered]:
     """The formats of one document, sharing its context."""
     first = units[0]
-    try:
+
+    def render() -> list[bytes]:
         view = resolve(workspace, templates, first.offer_id, revisions.get(first.offer_id))
-        data = render_formats(view, templates, first.document, [unit.fmt for unit in units])
-        return [(unit, blob, None) for unit, blob in zip(units, data, strict=True)]
-    except OffergenError as error:
-        return [(unit, None, str(error)) for unit in units]
-    except Exception as error:  # a worker must report, not die: the others go on
-        return [(unit, None, f"internal error: {type(error).__name__}: {error}") for unit in units]
+        return render_formats(view, templates, first.document, [unit.fmt for unit in units])
+
+    return outcomes(units, attempt(render))
 
 
 def _run(
-    job: _Job, target: Path, plans: dict[str, _Plan], jobs: int, on_offer: OnOffer | None
+    job: _Job, target: Path, plans: dict[str, _Plan], on_offer: OnOffer | None
 ) -> dict[str, OfferResult]:
     rendered: dict[str, dict[str, bytes]] = {oid: {} for oid in plans}
     errors: dict[str, str] = {}
@@ -348,7 +373,7 @@ def _run(
 
     for offer_id in [oid for oid, count in waiting.items() if count == 0]:
         finish(offer_id)
-    for unit, data, error in _render_all(job, plans, jobs):
+    for unit, data, error in _render_all(job, plans):
         if error is not None:
             errors.setdefault(unit.offer_id, error)
         elif data is not None:
@@ -359,31 +384,37 @@ def _run(
     return results
 
 
-def _render_all(job: _Job, plans: dict[str, _Plan], jobs: int) -> Iterator[Rendered]:
-    groups: dict[tuple[str, str], list[Unit]] = {}
+def _render_all(job: _Job, plans: dict[str, _Plan]) -> Iterator[Rendered]:
+    groups: dict[tuple[str, str], Task] = {}
     for plan in plans.values():
         for unit in plan.stale:
             groups.setdefault((unit.offer_id, unit.document), []).append(unit)
-    tasks = list(groups.values())
-    if not tasks:
-        return
-    workspace, revisions = job.workspace, job.revisions
-    if jobs <= 1 or len(tasks) == 1:
-        templates = Templates(workspace.templates_dir)
-        for task in tasks:
-            yield from _render_group(workspace, revisions, templates, task)
-        return
-    # Each worker loads fonts, the parsed stylesheet and the templates once and renders
-    # many documents with them.
-    for rendered in in_workers(
-        _render_in_worker, tasks, jobs, _init_worker, (workspace, revisions), _lost
-    ):
-        yield from rendered
+    if groups:
+        yield from job.renderer(job.workspace, job.revisions, list(groups.values()))
 
 
-def _lost(units: list[Unit], error: BaseException) -> list[Rendered]:
-    reason = f"a render worker ended before it finished ({error}); build again"
-    return [(unit, None, reason) for unit in units]
+def in_processes(jobs: int) -> Renderer:
+    """Render in up to `jobs` local processes (in this one for a single job or task)."""
+
+    def render(workspace: Workspace, revisions: Revisions, tasks: list[Task]) -> Iterator[Rendered]:
+        if jobs <= 1 or len(tasks) == 1:
+            templates = Templates(workspace.templates_dir)
+            for task in tasks:
+                yield from _render_group(workspace, revisions, templates, task)
+            return
+        # Each worker loads fonts, the parsed stylesheet and the templates once and
+        # renders many documents with them.
+        for rendered in in_workers(
+            _render_in_worker, tasks, jobs, _init_worker, (workspace, revisions), lost
+        ):
+            yield from rendered
+
+    return render
+
+
+def lost(units: Task, error: BaseException) -> list[Rendered]:
+    """What the units of a task get whose worker ended before it finished."""
+    return outcomes(units, f"a render worker ended before it finished ({error}); build again")
 
 
 # --- writing ------------------------------------------------------------------------------
