@@ -71,7 +71,7 @@ def on_cluster(address: str, *, jobs: int, connect_timeout: float) -> Iterator[R
     with ExitStack() as stack:
         if address == LOCAL:
             cluster = distributed.LocalCluster(
-                n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=":0"
             )
             address = stack.enter_context(cluster).scheduler_address
         try:
