@@ -4,6 +4,7 @@ with the test workspaces hidden from it (an empty tmpfs over their folder)."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import os
@@ -329,3 +330,46 @@ def test_without_dask_the_scheduler_says_what_to_install(
         "error: --scheduler needs Dask, here and on every worker: pip install 'offergen[dask]'\n"
     )
     assert not (workspace / "out").exists()
+
+
+def test_templates_travel_as_one_archive_named_by_its_contents(tmp_path: Path) -> None:
+    from offergen.distributed import pack, unpack
+
+    templates = copy_workspace(DATA / "minimal", tmp_path / "ws") / "templates"
+    (tmp_path / "secret.txt").write_text("not a template", "utf-8")
+    (templates / "secret.txt").symlink_to(tmp_path / "secret.txt")  # leads outside
+    (templates / "fonts-again").symlink_to(templates / "fonts")  # inside: followed
+    (templates / "fonts" / "loop").symlink_to(templates)  # back up: a loop, not followed
+    first, second = pack(templates), pack(templates)
+    assert first == second  # the same contents, the same bytes and name
+    assert first.digest == hashlib.sha256(first.data).hexdigest()
+    folder = unpack(first.data, first.digest, tmp_path / "cache")
+    assert folder == tmp_path / "cache" / first.digest
+    assert not (folder / "secret.txt").exists()
+    assert (folder / "fonts-again" / "LICENSE").read_bytes() == (
+        templates / "fonts" / "LICENSE"
+    ).read_bytes()
+    unpacked = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    expected = sorted(
+        str(p.relative_to(templates))
+        for p in templates.rglob("*")
+        if p.is_file() and p.name != "secret.txt"
+    )
+    assert unpacked == sorted([*expected, "fonts-again/DejaVuSans-Bold.ttf", "fonts-again/LICENSE"])
+    (templates / "style.css").write_text("h1 { color: red; }\n", "utf-8")
+    assert pack(templates).digest != first.digest
+
+
+def test_a_worker_with_other_renderers_refuses_to_render() -> None:
+    from offergen.distributed import render_on_worker
+    from offergen.inputs import renderer_versions
+    from offergen.render import DocumentMeta
+
+    meta = DocumentMeta("t", "a", "s", "ru", datetime.date(2026, 12, 1))
+    versions = {**renderer_versions(), "weasyprint": "0.1"}
+    made = render_on_worker(b"", "0" * 64, "proposal", ["pdf"], {}, meta, versions)
+    mine = renderer_versions()["weasyprint"]
+    assert made == (
+        f"a worker runs other versions than this build: weasyprint {mine} (the build's: 0.1);"
+        " install the same ones there (pip install 'offergen[dask]')"
+    )

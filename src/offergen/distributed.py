@@ -166,13 +166,14 @@ def pack(root: Path) -> Bundle:
 
 
 def _files(root: Path) -> Iterator[str]:
-    base, seen = root.resolve(), set()
+    base = root.resolve()
     for folder, folders, files in os.walk(base, followlinks=True):
-        real = Path(folder).resolve()
-        if real in seen or not real.is_relative_to(base):  # a loop, or a link outside
-            folders.clear()
+        path = Path(folder)
+        real = path.resolve()
+        above = [(base / parent).resolve() for parent in path.relative_to(base).parents]
+        if not real.is_relative_to(base) or real in above:
+            folders.clear()  # a link outside, or back up into its own path (a loop)
             continue
-        seen.add(real)
         folders.sort()
         for name in sorted(files):
             yield Path(folder, name).relative_to(base).as_posix()
