@@ -98,7 +98,10 @@ class ClusterRenderer:
 
         templates = Templates(workspace.templates_dir)
         bundle = pack(templates.root)
-        [shipped] = self.client.scatter([bundle.data], broadcast=True, hash=False)
+        # A task that gives the archive, named by its hash: each worker fetches it once
+        # (from a peer) and keeps it, and should every worker that held it be lost, the
+        # scheduler makes it again. Builds with the same templates share it.
+        shipped = self.client.submit(_archive, bundle.data, key=f"{CACHE}-{bundle.digest}")
         versions = renderer_versions()
         pending: dict[Future, Task] = {}
         finished = as_completed(loop=self.client.loop)
@@ -125,8 +128,13 @@ class ClusterRenderer:
                     yield from _collected(pending, next(finished), templates.root)
             for future in finished:
                 yield from _collected(pending, future, templates.root)
-        finally:
-            self.client.cancel([*pending, shipped])
+        finally:  # what is left when the build stopped early
+            self.client.cancel(list(pending))
+            shipped.release()
+
+
+def _archive(data: bytes) -> bytes:
+    return data
 
 
 def _context(
