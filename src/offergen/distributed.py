@@ -11,6 +11,7 @@ unpacked into the worker's own folder; a worker never reads the workspace by its
 from __future__ import annotations
 
 import io
+import logging
 import os
 import shutil
 import tarfile
@@ -69,6 +70,7 @@ def on_cluster(address: str, *, jobs: int, connect_timeout: float) -> Iterator[R
     except ImportError:
         raise ClusterError(f"--scheduler needs Dask, here and on every worker: {INSTALL}") from None
     with ExitStack() as stack:
+        stack.enter_context(_quiet())
         if address == LOCAL:
             cluster = distributed.LocalCluster(
                 n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=":0"
@@ -83,6 +85,22 @@ def on_cluster(address: str, *, jobs: int, connect_timeout: float) -> Iterator[R
             ) from None
         stack.enter_context(client)
         yield ClusterRenderer(client)
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    # Dask logs its own view of a lost connection, tracebacks included; the build reports
+    # each offer that suffered from it instead.
+    names = [n for n in logging.root.manager.loggerDict if n.split(".")[0] == "distributed"]
+    loggers = [logging.getLogger(name) for name in ["distributed", *names]]
+    levels = [logger.level for logger in loggers]  # some are set on their own by Dask
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
 class ClusterRenderer:
@@ -150,7 +168,8 @@ def _collected(pending: dict[Future, Task], future: Future, root: Path) -> list[
     try:
         made: list[bytes] | str = future.result()
     except Exception as error:  # its worker was lost too often, or the cluster went away
-        return lost(task, error)
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        return lost(task, ClusterError(reason.replace(str(future.key), "the task")))
     if isinstance(made, str):
         made = made.replace(ROOT_MARK, str(root))
     return outcomes(task, made)
