@@ -9,22 +9,22 @@ rendering fails keeps every earlier file; the others are built regardless.
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .documents import FORMATS, KINDS, documents_for
 from .documents.view import OfferView
 from .errors import OffergenError, Problem
 from .inputs import InputHasher, renderer_versions, sha256
 from .lock import Lock, locked
-from .pool import in_workers
-from .render import Templates
+from .manifest import MANIFEST, read_manifest
+from .pool import attempt, in_workers, outcomes
+from .render import DocumentMeta, Templates
 from .workspace import Workspace
 from .write import (
     OutputProblem,
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
     from .history import Revision
 
 OUT_DIR = "out"
-MANIFEST = "manifest.json"
 
 
 @dataclass(frozen=True)
@@ -129,10 +128,22 @@ def render_formats(
     view: OfferView, templates: Templates, document: str, formats: Sequence[str]
 ) -> list[bytes]:
     """One document in several formats, from one context."""
+    context, meta = KINDS[document].context(view)
+    return render_context(templates, document, formats, context, meta)
+
+
+def render_context(
+    templates: Templates,
+    document: str,
+    formats: Sequence[str],
+    context: dict[str, Any],
+    meta: DocumentMeta,
+) -> list[bytes]:
+    """One document's context in several formats: all a render worker needs besides the
+    templates (see distributed.py)."""
     from .render import render_docx, render_pdf  # a build with nothing stale loads neither
 
     kind = KINDS[document]
-    context, meta = kind.context(view)
     return [
         (render_pdf if fmt == "pdf" else render_docx)(templates, kind.template(fmt), context, meta)
         for fmt in formats
@@ -151,12 +162,14 @@ def build(
     on_offer: OnOffer | None = None,
     revisions: Revisions | None = None,
     templates: Templates | None = None,
+    renderer: Renderer | None = None,
 ) -> BuildReport:
     """Bring out/ up to date for the offers named (all by default). Blocked offers are
     not rendered: their earlier documents stay, and the report names them. `revisions`
-    (see past.revisions) give each offer's documents their version in git. `templates`,
-    when given, renders in this process with fonts and stylesheet already loaded (a
-    watcher keeps one across builds)."""
+    (see past.revisions) give each offer's documents their version in git. `renderer`
+    renders elsewhere (distributed.py); by default, `jobs` local processes do, or this
+    process with `templates` when given: fonts and stylesheet already loaded (a watcher
+    keeps one across builds)."""
     revisions = revisions or {}
     started = time.perf_counter()
     ids = list(dict.fromkeys(offer_ids)) if offer_ids else workspace.offer_ids
@@ -172,13 +185,13 @@ def build(
             remove_leftovers(target)  # of a build killed while it wrote
         hasher = InputHasher(workspace, revisions)
         plans = {oid: _plan(workspace, hasher, target, oid, formats, force) for oid in sound}
-        job = _Job(workspace, revisions, hasher, templates)
-        results = _run(job, target, plans, jobs, on_offer)
+        job = _Job(workspace, revisions, hasher, renderer or in_processes(jobs, templates))
+        results = _run(job, target, plans, on_offer)
         removed = (
             [] if offer_ids or not sound else _remove_vanished(target, set(workspace.offer_ids))
         )
     blocked = [
-        BlockedOffer(oid, problems[oid][0], bool(_read_manifest(target / oid)))
+        BlockedOffer(oid, problems[oid][0], bool(read_manifest(target / oid)))
         for oid in ids
         if oid in problems
     ]
@@ -230,7 +243,7 @@ def _plan(
         folder = output_folder(target, offer_id)
     except OutputProblem as problem:  # nothing of the offer is read through it, or written
         return _Plan(units, [], {}, stems, error=str(problem))
-    manifest = _read_manifest(folder)
+    manifest = read_manifest(folder)
     broken = workspace.blocked_documents(offer_id)
     stale = [
         u
@@ -262,29 +275,6 @@ def _fresh(folder: Path, unit: Unit, recorded: dict[str, Any]) -> bool:
     return bool(entry.get("sha256") == sha256(data))
 
 
-def _read_manifest(folder: Path) -> dict[str, Any]:
-    """The manifest of an earlier build, `{}` when there is none. Whatever shape it has,
-    its `documents` are a mapping of file names to mappings: a damaged manifest
-    (`"documents": null`, a list, a name that is no file name) only makes its offer's
-    documents be built again."""
-    path = folder / MANIFEST
-    if folder.is_symlink() or path.is_symlink():  # nothing is read through a link
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    documents = data.get("documents")
-    data["documents"] = {
-        name: entry
-        for name, entry in (documents.items() if isinstance(documents, dict) else ())
-        if re.fullmatch(r"[a-z0-9._-]+", name) and isinstance(entry, dict)
-    }
-    return data
-
-
 # --- rendering ----------------------------------------------------------------------------
 
 
@@ -295,7 +285,7 @@ class _Job:
     workspace: Workspace
     revisions: Revisions
     hasher: InputHasher
-    templates: Templates | None = None  # warm ones, to render with in this process
+    renderer: Renderer
 
 
 _WORKER: tuple[Workspace, Revisions, Templates] | None = None
@@ -307,6 +297,17 @@ def _init_worker(workspace: Workspace, revisions: Revisions) -> None:
 
 
 Rendered = tuple[Unit, bytes | None, str | None]
+Task = list[Unit]  # the formats of one document of one offer, rendered from one context
+
+
+class Renderer(Protocol):
+    """Renders tasks, yielding each unit's bytes or error as soon as it is ready: local
+    processes (`in_processes`) or a cluster (distributed.py). Planning, progress, writing
+    and manifests stay in build.py, whichever renders."""
+
+    def __call__(
+        self, workspace: Workspace, revisions: Revisions, tasks: list[Task]
+    ) -> Iterator[Rendered]: ...
 
 
 def _render_in_worker(units: list[Unit]) -> list[Rendered]:
@@ -319,18 +320,16 @@ def _render_group(
 ) -> list[Rendered]:
     """The formats of one document, sharing its context."""
     first = units[0]
-    try:
+
+    def render() -> list[bytes]:
         view = resolve(workspace, templates, first.offer_id, revisions.get(first.offer_id))
-        data = render_formats(view, templates, first.document, [unit.fmt for unit in units])
-        return [(unit, blob, None) for unit, blob in zip(units, data, strict=True)]
-    except OffergenError as error:
-        return [(unit, None, str(error)) for unit in units]
-    except Exception as error:  # a worker must report, not die: the others go on
-        return [(unit, None, f"internal error: {type(error).__name__}: {error}") for unit in units]
+        return render_formats(view, templates, first.document, [unit.fmt for unit in units])
+
+    return outcomes(units, attempt(render))
 
 
 def _run(
-    job: _Job, target: Path, plans: dict[str, _Plan], jobs: int, on_offer: OnOffer | None
+    job: _Job, target: Path, plans: dict[str, _Plan], on_offer: OnOffer | None
 ) -> dict[str, OfferResult]:
     rendered: dict[str, dict[str, bytes]] = {oid: {} for oid in plans}
     errors: dict[str, str] = {}
@@ -355,7 +354,7 @@ def _run(
 
     for offer_id in [oid for oid, count in waiting.items() if count == 0]:
         finish(offer_id)
-    for unit, data, error in _render_all(job, plans, jobs):
+    for unit, data, error in _render_all(job, plans):
         if error is not None:
             errors.setdefault(unit.offer_id, error)
         elif data is not None:
@@ -366,31 +365,38 @@ def _run(
     return results
 
 
-def _render_all(job: _Job, plans: dict[str, _Plan], jobs: int) -> Iterator[Rendered]:
-    groups: dict[tuple[str, str], list[Unit]] = {}
+def _render_all(job: _Job, plans: dict[str, _Plan]) -> Iterator[Rendered]:
+    groups: dict[tuple[str, str], Task] = {}
     for plan in plans.values():
         for unit in plan.stale:
             groups.setdefault((unit.offer_id, unit.document), []).append(unit)
-    tasks = list(groups.values())
-    if not tasks:
-        return
-    workspace, revisions = job.workspace, job.revisions
-    if jobs <= 1 or len(tasks) == 1 or job.templates is not None:
-        templates = job.templates or Templates(workspace.templates_dir)
-        for task in tasks:
-            yield from _render_group(workspace, revisions, templates, task)
-        return
-    # Each worker loads fonts, the parsed stylesheet and the templates once and renders
-    # many documents with them.
-    for rendered in in_workers(
-        _render_in_worker, tasks, jobs, _init_worker, (workspace, revisions), _lost
-    ):
-        yield from rendered
+    if groups:
+        yield from job.renderer(job.workspace, job.revisions, list(groups.values()))
 
 
-def _lost(units: list[Unit], error: BaseException) -> list[Rendered]:
-    reason = f"a render worker ended before it finished ({error}); build again"
-    return [(unit, None, reason) for unit in units]
+def in_processes(jobs: int, warm: Templates | None = None) -> Renderer:
+    """Render in up to `jobs` local processes (in this one for a single job or task, or
+    with `warm` templates already loaded)."""
+
+    def render(workspace: Workspace, revisions: Revisions, tasks: list[Task]) -> Iterator[Rendered]:
+        if jobs <= 1 or len(tasks) == 1 or warm is not None:
+            templates = warm or Templates(workspace.templates_dir)
+            for task in tasks:
+                yield from _render_group(workspace, revisions, templates, task)
+            return
+        # Each worker loads fonts, the parsed stylesheet and the templates once and
+        # renders many documents with them.
+        for rendered in in_workers(
+            _render_in_worker, tasks, jobs, _init_worker, (workspace, revisions), lost
+        ):
+            yield from rendered
+
+    return render
+
+
+def lost(units: Task, error: BaseException) -> list[Rendered]:
+    """What the units of a task get whose worker ended before it finished."""
+    return outcomes(units, f"a render worker ended before it finished ({error}); build again")
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -409,7 +415,7 @@ def _write_offer(
         for u in plan.units
         if u.filename not in files and u.filename.rsplit(".", 1)[0] not in plan.blocked
     )
-    previous = plan.manifest.get("documents", {})  # a mapping (see _read_manifest)
+    previous = plan.manifest.get("documents", {})  # a mapping (see manifest.read_manifest)
     documents = {
         name: entry
         for name, entry in previous.items()
@@ -458,7 +464,7 @@ def _remove_vanished(target: Path, offers: set[str]) -> list[str]:
     """Outputs of offers that no longer exist (only folders with our manifest)."""
     removed = []
     for folder in sorted(p for p in target.iterdir() if p.is_dir() and not p.is_symlink()):
-        manifest = _read_manifest(folder)
+        manifest = read_manifest(folder)
         if not manifest or folder.name in offers or manifest.get("offer") != folder.name:
             continue
         for name in manifest.get("documents", {}):

@@ -21,8 +21,11 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
 from typing import Any, TypeVar
 
+from .errors import OffergenError
+
 Task = TypeVar("Task")
 Result = TypeVar("Result")
+Unit = TypeVar("Unit")
 
 
 def in_workers(
@@ -53,6 +56,25 @@ def in_workers(
                     yield future.result()
                 except BrokenProcessPool as error:
                     yield lost(task, error)
+
+
+def attempt(work: Callable[[], Result]) -> Result | str:
+    """What `work` gives, or why it failed: a failure ends one task, never the others."""
+    try:
+        return work()
+    except OffergenError as error:
+        return str(error)
+    except Exception as error:  # a worker must report, not die: the others go on
+        return f"internal error: {type(error).__name__}: {error}"
+
+
+def outcomes(
+    units: Sequence[Unit], made: list[bytes] | str
+) -> list[tuple[Unit, bytes | None, str | None]]:
+    """Each unit with its bytes, or all of them with the one error that stopped them."""
+    if isinstance(made, str):
+        return [(unit, None, made) for unit in units]
+    return [(unit, data, None) for unit, data in zip(units, made, strict=True)]
 
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import OUT_DIR, BuildReport, OnOffer, build
+from .build import OUT_DIR, BuildReport, OnOffer, Renderer, build
 from .documents import FORMATS
 from .lock import locked
 from .write import make_output_root
@@ -34,6 +34,7 @@ def build_revision(
     jobs: int = 1,
     lock_timeout: float = 600.0,
     on_offer: OnOffer | None = None,
+    renderer: Renderer | None = None,
 ) -> RevisionBuild:
     """Build offers as the workspace stood at commit `rev`, read from git, not from the
     working tree, into out/<offer-id>@<short-hash>/: the same bytes a checkout of `rev`
@@ -60,6 +61,7 @@ def build_revision(
             force=True,
             on_offer=on_offer,
             revisions=versions,
+            renderer=renderer,
         )
         folders = {}
         with locked(target, lock_timeout) as lock:

@@ -120,6 +120,20 @@ def price(ctx: click.Context, offer: str, as_json: bool, explain: bool) -> None:
     show_default=True,
     help="Seconds to wait for another build on the same out/ (0: refuse at once).",
 )
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    envvar="OFFERGEN_SCHEDULER",
+    help="Render on the Dask cluster of this scheduler (tcp://host:8786; `local`: a "
+    "LocalCluster of --jobs processes); needs offergen[dask]. [env: OFFERGEN_SCHEDULER]",
+)
+@click.option(
+    "--connect-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10,
+    show_default=True,
+    help="Seconds to wait for the scheduler before giving up.",
+)
 @click.pass_context
 def build(
     ctx: click.Context,
@@ -130,6 +144,8 @@ def build(
     force: bool,
     rev: str | None,
     lock_timeout: float,
+    scheduler: str | None,
+    connect_timeout: float,
 ) -> None:
     """Build the documents of OFFERS (every offer by default) into out/<offer-id>/."""
     from ..build import build as run_build
@@ -144,6 +160,11 @@ def build(
         "lock_timeout": lock_timeout,
         "on_offer": progress.offer,
     }
+    if scheduler:  # connected before anything is read or written; closed with the command
+        from ..distributed import on_cluster
+
+        cluster = on_cluster(scheduler, jobs=options["jobs"], connect_timeout=connect_timeout)
+        options["renderer"] = ctx.with_resource(cluster)
     try:
         if rev is not None:
             built = build_revision(ctx.obj, rev, offers, formats or FORMATS, out_dir, **options)

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..build import MANIFEST, OUT_DIR, _read_manifest
+from ..build import OUT_DIR
 from ..documents import documents_for
 from ..errors import OffergenError
 from ..history import Repo, Revision
 from ..inputs import InputHasher, sha256
+from ..manifest import MANIFEST, read_manifest
 from ..models import Offer
 from ..models.mail import SentRecord
 from ..past import stamps, uncommitted
@@ -145,7 +146,7 @@ def _fresh_files(
     if broken:
         name, problems = next(iter(broken.items()))
         raise NotSendable(f"{offer_id}: its {name} cannot be built: {problems[0]}")
-    recorded = _read_manifest(folder).get("documents", {})
+    recorded = read_manifest(folder).get("documents", {})
     if not recorded:
         raise NotSendable(f"{offer_id}: nothing built in {folder} (no {MANIFEST}): {rebuild}")
     hasher = InputHasher(workspace, {offer_id: revision})
