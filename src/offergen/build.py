@@ -2,27 +2,34 @@
 warm worker processes, write each offer atomically with its manifest.
 
 A document is rebuilt when the hash of its inputs (see inputs.py) differs from the one
-its offer's manifest records, or when its file is missing or altered. An offer whose
-rendering fails keeps every earlier file; the others are built regardless.
+its offer's manifest records, or when its file is missing or altered: its size or mtime
+differs from the manifest's (`verify_outputs` hashes every file instead). An offer whose
+rendering fails keeps every earlier file; the others are built regardless. The plan comes
+from the workspace, or from what plan_cache recalls of an unchanged one: then the
+workspace is loaded only if something is to be rendered or written.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .documents import FORMATS, KINDS, documents_for
+from .documents import FORMATS, KINDS
 from .documents.view import OfferView
 from .errors import OffergenError, Problem
 from .inputs import InputHasher, renderer_versions, sha256
 from .lock import Lock, locked
+from .plan_cache import Loaded, Recalled
 from .pool import in_workers
 from .render import Templates
 from .workspace import Workspace
@@ -140,13 +147,14 @@ def render_formats(
 
 
 def build(
-    workspace: Workspace,
+    workspace: Workspace | Loaded | Recalled,
     offer_ids: Sequence[str] | None = None,
     formats: Sequence[str] = FORMATS,
     out_dir: Path | None = None,
     *,
     jobs: int = 1,
     force: bool = False,
+    verify_outputs: bool = False,
     lock_timeout: float = 600.0,
     on_offer: OnOffer | None = None,
     revisions: Revisions | None = None,
@@ -156,27 +164,27 @@ def build(
     not rendered: their earlier documents stay, and the report names them. `revisions`
     (see past.revisions) give each offer's documents their version in git. `templates`,
     when given, renders in this process with fonts and stylesheet already loaded (a
-    watcher keeps one across builds)."""
-    revisions = revisions or {}
+    watcher keeps one across builds). A `Loaded` or `Recalled` plan (see plan_cache)
+    brings its own revisions. `verify_outputs` hashes every earlier file instead of
+    trusting the size and mtime its manifest records."""
+    source = Loaded(workspace, revisions or {}) if isinstance(workspace, Workspace) else workspace
     started = time.perf_counter()
-    ids = list(dict.fromkeys(offer_ids)) if offer_ids else workspace.offer_ids
+    ids = list(dict.fromkeys(offer_ids)) if offer_ids else source.offer_ids
     for offer_id in ids:
-        workspace.known(offer_id)  # unknown ids fail before anything is rendered
-    problems = workspace.blocked
+        source.known(offer_id)  # unknown ids fail before anything is rendered
+    problems = source.blocked
     sound = [offer_id for offer_id in ids if offer_id not in problems]
-    target = (out_dir or workspace.root / OUT_DIR).resolve()
+    target = (out_dir or source.root / OUT_DIR).resolve()
     if sound:
         make_output_root(target)
     with locked(target, lock_timeout) if sound else nullcontext(Lock()) as lock:
         if sound:  # the lock is held: no other build is writing
             remove_leftovers(target)  # of a build killed while it wrote
-        hasher = InputHasher(workspace, revisions)
-        plans = {oid: _plan(workspace, hasher, target, oid, formats, force) for oid in sound}
-        job = _Job(workspace, revisions, hasher, templates)
+        check = _verify if verify_outputs else _fresh
+        plans = {oid: _plan(source, target, oid, formats, force, check) for oid in sound}
+        job = _Job(source, templates)
         results = _run(job, target, plans, jobs, on_offer)
-        removed = (
-            [] if offer_ids or not sound else _remove_vanished(target, set(workspace.offer_ids))
-        )
+        removed = [] if offer_ids or not sound else _remove_vanished(target, set(source.offer_ids))
     blocked = [
         BlockedOffer(oid, problems[oid][0], bool(_read_manifest(target / oid)))
         for oid in ids
@@ -205,48 +213,64 @@ class _Plan:
     error: str | None = None  # what in out/ keeps the offer from being written
 
 
+Fresh = Callable[[Path, "Unit", dict[str, Any]], bool]
+
+
 def _plan(
-    workspace: Workspace,
-    hasher: InputHasher,
+    source: Loaded | Recalled,
     target: Path,
     offer_id: str,
     formats: Sequence[str],
     force: bool,
+    fresh: Fresh,
 ) -> _Plan:
-    kinds = documents_for(workspace, offer_id)
-    units = [
-        Unit(
-            offer_id,
-            kind.name,
-            fmt,
-            f"{kind.file_stem}.{fmt}",
-            hasher.document_hash(offer_id, kind.name, fmt),
-        )
-        for kind in kinds
-        for fmt in formats
-    ]
-    stems = {kind.file_stem for kind in kinds}
+    files = source.files(offer_id, formats)
+    units = [Unit(offer_id, f.document, f.fmt, f"{f.stem}.{f.fmt}", f.inputs) for f in files]
+    stems = {f.stem for f in files}
     try:
         folder = output_folder(target, offer_id)
     except OutputProblem as problem:  # nothing of the offer is read through it, or written
         return _Plan(units, [], {}, stems, error=str(problem))
     manifest = _read_manifest(folder)
-    broken = workspace.blocked_documents(offer_id)
+    broken = source.blocked_documents(offer_id)
     stale = [
         u
         for u in units
         if u.document not in broken
-        and (force or not _fresh(folder, u, manifest.get("documents", {})))
+        and (force or not fresh(folder, u, manifest.get("documents", {})))
     ]
     blocked = {KINDS[name].file_stem: problems[0] for name, problems in broken.items()}
-    try:
-        output_folder(target, offer_id, [u.filename for u in stale] + [MANIFEST])
+    try:  # nothing stale: its manifest was read, and writing it is checked as it is written
+        if stale:
+            output_folder(target, offer_id, [u.filename for u in stale] + [MANIFEST])
     except OutputProblem as problem:  # found before anything is rendered for it
         return _Plan(units, [], manifest, stems, blocked, str(problem))
     return _Plan(units, stale, manifest, stems, blocked)
 
 
 def _fresh(folder: Path, unit: Unit, recorded: dict[str, Any]) -> bool:
+    """Up to date by its manifest: the same inputs, and a regular file of the size and
+    mtime recorded. A file edited in place gets a new mtime; one whose mtime was set back
+    is found by `--verify-outputs`. An entry without an mtime (an older build's) is
+    hashed."""
+    entry = recorded.get(unit.filename)
+    if not isinstance(entry, dict) or entry.get("inputs") != unit.inputs:
+        return False
+    if "mtime_ns" not in entry:
+        return _verify(folder, unit, recorded)
+    try:
+        found = os.lstat(folder / unit.filename)
+    except OSError:
+        return False
+    return (
+        stat.S_ISREG(found.st_mode)  # a link is never read, and refused when written
+        and entry.get("bytes") == found.st_size
+        and entry.get("mtime_ns") == found.st_mtime_ns
+    )
+
+
+def _verify(folder: Path, unit: Unit, recorded: dict[str, Any]) -> bool:
+    """Up to date by its manifest, the file read and hashed."""
     entry = recorded.get(unit.filename)
     if not isinstance(entry, dict) or entry.get("inputs") != unit.inputs:
         return False
@@ -257,8 +281,6 @@ def _fresh(folder: Path, unit: Unit, recorded: dict[str, Any]) -> bool:
         data = path.read_bytes()
     except OSError:
         return False
-    # Read and hashed every time: a file edited in place keeps its size and may keep its
-    # mtime, and hashing costs about a millisecond a document.
     return bool(entry.get("sha256") == sha256(data))
 
 
@@ -288,14 +310,25 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
 # --- rendering ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Job:
-    """What every render and write of one build reads."""
+    """What every render and write of one build reads. A recalled plan loads the
+    workspace here, at the first render or write."""
 
-    workspace: Workspace
-    revisions: Revisions
-    hasher: InputHasher
+    source: Loaded | Recalled
     templates: Templates | None = None  # warm ones, to render with in this process
+
+    @cached_property
+    def workspace(self) -> Workspace:
+        return self.source.loaded().workspace
+
+    @cached_property
+    def hasher(self) -> InputHasher:
+        return self.source.loaded().hasher
+
+    @property
+    def revisions(self) -> Revisions:
+        return self.source.revisions
 
 
 _WORKER: tuple[Workspace, Revisions, Templates] | None = None
@@ -422,6 +455,7 @@ def _write_offer(
                 "inputs": unit.inputs,
                 "sha256": sha256(data),
                 "bytes": len(data),
+                "mtime_ns": paths[unit.filename].stat().st_mtime_ns,
             }
     for name in sorted(set(previous) - set(documents)):
         if (folder / name).is_file() and name.rsplit(".", 1)[-1] in FORMATS:
@@ -458,8 +492,10 @@ def _remove_vanished(target: Path, offers: set[str]) -> list[str]:
     """Outputs of offers that no longer exist (only folders with our manifest)."""
     removed = []
     for folder in sorted(p for p in target.iterdir() if p.is_dir() and not p.is_symlink()):
+        if folder.name in offers:  # the usual case, known without reading its manifest
+            continue
         manifest = _read_manifest(folder)
-        if not manifest or folder.name in offers or manifest.get("offer") != folder.name:
+        if not manifest or manifest.get("offer") != folder.name:
             continue
         for name in manifest.get("documents", {}):
             path = folder / name
