@@ -20,7 +20,8 @@ HOUR = 3600
 
 @pytest.fixture
 def loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """Every workspace the build loads (parses, checks and prices)."""
+    """Every workspace the build loads (parses, checks and prices); in git, past states
+    of an offer are loaded too, from folders of their own."""
     loaded: list[Path] = []
     real = offergen.validate.load_workspace
 
@@ -214,10 +215,10 @@ def test_a_commit_changes_the_version_stamp_even_without_a_file_change(
     assert _build(repo.root, offer)[0] == {f"{offer}/proposal.docx"}
     assert "+ изменения" in docx_text(repo.root / "out" / offer / "proposal.docx")
     assert _build(repo.root, offer)[0] == set()
-    loaded = len(loads)
+    loaded = loads.count(repo.root.resolve())
     repo.commit("Три насоса", "2026-11-02")  # the same files, now committed
     assert _build(repo.root, offer)[0] == {f"{offer}/proposal.docx"}
-    assert len(loads) == loaded + 1
+    assert loads.count(repo.root.resolve()) == loaded + 1
     assert "+ изменения" not in docx_text(repo.root / "out" / offer / "proposal.docx")
     assert not (repo.root / "out" / ".offergen-cache").exists()
     kept = list((Path(repo.git("rev-parse", "--absolute-git-dir")) / "offergen").glob("plan-*"))
@@ -229,3 +230,14 @@ def test_the_cache_is_json_never_code(ws: Path) -> None:
     kept = json.loads(data)
     assert set(kept) == {"key", "started_ns", "files", "plan"}
     assert str((ws / "offers" / "a-1.yaml").resolve()) in kept["files"]
+
+
+def test_outputs_git_does_not_ignore_leave_the_plan_recalled(repo: Repo, loads: list[Path]) -> None:
+    (repo.root / ".gitignore").unlink()
+    repo.commit("out/ is no longer ignored", "2026-11-02")
+    offer = "acme-2026-001"
+    assert _build(repo.root, offer)[0] >= {f"{offer}/proposal.docx"}
+    assert "?? out/" in repo.git("status", "--porcelain")
+    loaded = loads.count(repo.root.resolve())
+    assert _build(repo.root, offer)[0] == set()
+    assert loads.count(repo.root.resolve()) == loaded

@@ -17,7 +17,7 @@ import re
 import stat
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -180,8 +180,7 @@ def build(
     with locked(target, lock_timeout) if sound else nullcontext(Lock()) as lock:
         if sound:  # the lock is held: no other build is writing
             remove_leftovers(target)  # of a build killed while it wrote
-        check = _verify if verify_outputs else _fresh
-        plans = {oid: _plan(source, target, oid, formats, force, check) for oid in sound}
+        plans = {oid: _plan(source, target, oid, formats, force, verify_outputs) for oid in sound}
         job = _Job(source, templates)
         results = _run(job, target, plans, jobs, on_offer)
         removed = [] if offer_ids or not sound else _remove_vanished(target, set(source.offer_ids))
@@ -213,16 +212,13 @@ class _Plan:
     error: str | None = None  # what in out/ keeps the offer from being written
 
 
-Fresh = Callable[[Path, "Unit", dict[str, Any]], bool]
-
-
 def _plan(
     source: Loaded | Recalled,
     target: Path,
     offer_id: str,
     formats: Sequence[str],
     force: bool,
-    fresh: Fresh,
+    verify: bool,
 ) -> _Plan:
     files = source.files(offer_id, formats)
     units = [Unit(offer_id, f.document, f.fmt, f"{f.stem}.{f.fmt}", f.inputs) for f in files]
@@ -237,7 +233,7 @@ def _plan(
         u
         for u in units
         if u.document not in broken
-        and (force or not fresh(folder, u, manifest.get("documents", {})))
+        and (force or not _fresh(folder, u, manifest.get("documents", {}), verify))
     ]
     blocked = {KINDS[name].file_stem: problems[0] for name, problems in broken.items()}
     try:  # nothing stale: its manifest was read, and writing it is checked as it is written
@@ -248,40 +244,25 @@ def _plan(
     return _Plan(units, stale, manifest, stems, blocked)
 
 
-def _fresh(folder: Path, unit: Unit, recorded: dict[str, Any]) -> bool:
+def _fresh(folder: Path, unit: Unit, recorded: dict[str, Any], verify: bool) -> bool:
     """Up to date by its manifest: the same inputs, and a regular file of the size and
-    mtime recorded. A file edited in place gets a new mtime; one whose mtime was set back
-    is found by `--verify-outputs`. An entry without an mtime (an older build's) is
-    hashed."""
-    entry = recorded.get(unit.filename)
-    if not isinstance(entry, dict) or entry.get("inputs") != unit.inputs:
-        return False
-    if "mtime_ns" not in entry:
-        return _verify(folder, unit, recorded)
-    try:
-        found = os.lstat(folder / unit.filename)
-    except OSError:
-        return False
-    return (
-        stat.S_ISREG(found.st_mode)  # a link is never read, and refused when written
-        and entry.get("bytes") == found.st_size
-        and entry.get("mtime_ns") == found.st_mtime_ns
-    )
-
-
-def _verify(folder: Path, unit: Unit, recorded: dict[str, Any]) -> bool:
-    """Up to date by its manifest, the file read and hashed."""
+    mtime recorded (an edit gives a new mtime). With `verify`, or for an older build's
+    entry without an mtime: of the hash recorded (finds an edit whose mtime was set back)."""
     entry = recorded.get(unit.filename)
     if not isinstance(entry, dict) or entry.get("inputs") != unit.inputs:
         return False
     path = folder / unit.filename
-    if path.is_symlink():  # never read, and refused when written
-        return False
     try:
-        data = path.read_bytes()
+        found = os.lstat(path)
     except OSError:
         return False
-    return bool(entry.get("sha256") == sha256(data))
+    if not stat.S_ISREG(found.st_mode):  # a link is never read, and refused when written
+        return False
+    if verify or "mtime_ns" not in entry:
+        with suppress(OSError):
+            return bool(entry.get("sha256") == sha256(path.read_bytes()))
+        return False
+    return (entry.get("bytes"), entry.get("mtime_ns")) == (found.st_size, found.st_mtime_ns)
 
 
 def _read_manifest(folder: Path) -> dict[str, Any]:

@@ -39,6 +39,7 @@ from .workspace import (
     DISCOUNTS_FILE,
     OFFERS_DIR,
     SHIPPED_TEMPLATES,
+    TEMPLATES_DIR,
     offer_source,
     templates_of,
 )
@@ -378,8 +379,10 @@ def _git_state(root: Path) -> tuple[dict[str, Any] | None, Path]:
         head = repo.git("rev-parse", "--verify", "--quiet", "HEAD^{commit}").decode().strip()
     except GitError:
         head = None
-    try:
-        changed = sorted(repo.changed())
+    inputs = (CONFIG_FILE, CATALOG_FILE, DISCOUNTS_FILE)
+    folders = (f"{CLIENTS_DIR}/", f"{OFFERS_DIR}/", f"{TEMPLATES_DIR}/")
+    try:  # only inputs: out/, when git does not ignore it, changes with every build
+        changed = sorted(p for p in repo.changed() if p in inputs or p.startswith(folders))
     except GitError:
         changed = None
     return {"head": head, "shallow": repo.shallow, "changed": changed}, place
