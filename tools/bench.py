@@ -468,8 +468,8 @@ def main() -> None:
         "--noop-offers",
         type=int,
         default=None,
-        help=f"Offers of the no-op build (default {NOOP_OFFERS}; skipped when --offers < 100, "
-        "the quick mode).",
+        help=f"Offers of the no-op build (default {NOOP_OFFERS}; skipped by --targets-only and "
+        "when --offers < 100, the quick mode).",
     )
     parser.add_argument("--noop-only", action="store_true", help="Only the no-op build.")
     args = parser.parse_args()
@@ -479,7 +479,8 @@ def main() -> None:
     offergen = [sys.executable, "-m", "offergen.cli"]
     noop_offers = args.noop_offers
     if noop_offers is None:
-        noop_offers = NOOP_OFFERS if args.offers >= 100 or args.noop_only else 0
+        full = args.offers >= 100 and not args.targets_only
+        noop_offers = NOOP_OFFERS if full or args.noop_only else 0
     quick = args.targets_only or args.noop_only
     report = {} if quick else run_benchmark(args.offers, args.jobs)
     answers = [] if args.noop_only else targets(offergen)
