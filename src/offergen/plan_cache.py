@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -52,7 +53,7 @@ if TYPE_CHECKING:
 FORMAT = 1  # of the cache file; another is ignored
 RACY_NS = 2_000_000_000
 CACHE_NAME = "plan.json"
-OUT_CACHE = Path("out") / ".offergen-cache"
+OUT_CACHE = ".offergen-cache"  # in the output folder, outside git
 
 
 class PlannedFile(NamedTuple):
@@ -182,13 +183,18 @@ class Prepared:
             return
         place = self._remember.pop("place")
         data = {**self._remember, "plan": _plan_json(self.source, self._stamp_all, self.notices)}
-        with suppress(OSError):
-            place.parent.mkdir(parents=True, exist_ok=True)
+        with suppress(OSError):  # into git's folder, or an output folder the build made
+            place.parent.mkdir(exist_ok=True)
             write_atomic(place, json.dumps(data, separators=(",", ":")).encode("utf-8"))
 
 
 def prepare(
-    root: Path, offer_ids: Sequence[str], formats: Sequence[str], *, recall: bool = True
+    root: Path,
+    offer_ids: Sequence[str],
+    formats: Sequence[str],
+    out_dir: Path | None = None,
+    *,
+    recall: bool = True,
 ) -> Prepared:
     """The plan of the build of `offer_ids` (all by default) in `formats`: recalled when
     no input changed since a build remembered it, else from the workspace loaded now
@@ -197,7 +203,7 @@ def prepare(
     from .validate import load_workspace
 
     root = root.resolve()
-    state = InputState.of(root)
+    state = InputState.of(root, out_dir)
     if recall:
         recalled = state.recall()
         if recalled is not None and recalled.covers(offer_ids, formats):
@@ -238,9 +244,9 @@ class InputState:
     started_ns: int  # when the stats were taken
 
     @classmethod
-    def of(cls, root: Path) -> InputState:
+    def of(cls, root: Path, out_dir: Path | None = None) -> InputState:
         started = time.time_ns()
-        git, place = _git_state(root)
+        git, place = _git_state(root, out_dir)
         stats = dict(_input_stats(root))
         key = digest(
             {
@@ -283,28 +289,28 @@ class InputState:
         """None when a file's contents differ; else the entries whose stats changed."""
         written = kept.get("started_ns")
         refreshed: dict[str, list[Any]] = {}
-        for name, stat in self.stats.items():
+        for name, now in self.stats.items():
             entry = kept["files"][name]
             if not (isinstance(entry, list) and len(entry) == 3):
                 return None
-            racy = not isinstance(written, int) or stat[1] >= written - RACY_NS
-            if list(stat) == entry[:2] and not racy:
+            racy = not isinstance(written, int) or now[1] >= written - RACY_NS
+            if list(now) == entry[:2] and not racy:
                 continue
             try:
-                hashed = sha256(Path(name).read_bytes())
+                hashed = _contents(name)
             except OSError:
                 return None
             if hashed != entry[2]:
                 return None
-            if list(stat) != entry[:2]:
-                refreshed[name] = [*stat, hashed]
+            if list(now) != entry[:2]:
+                refreshed[name] = [*now, hashed]
         return refreshed
 
     def to_remember(self) -> dict[str, Any]:
         files = {}
-        for name, stat in self.stats.items():
+        for name, now in self.stats.items():
             with suppress(OSError):
-                files[name] = [*stat, sha256(Path(name).read_bytes())]
+                files[name] = [*now, _contents(name)]
         return {
             "place": self.place,
             "key": self.key,
@@ -345,35 +351,63 @@ def _stat(path: Path) -> Stat:
 
 
 def _input_stats(root: Path) -> Iterator[tuple[str, Stat]]:
-    """Every file a build of `root` reads (and a few it does not, to be safe)."""
+    """Every file a build of `root` reads (and a few it does not, to be safe). A link that
+    leads outside the folder it belongs to is never read, not even to be hashed (the build
+    refuses it): its own stat and target stand for it."""
     for name in (CONFIG_FILE, CATALOG_FILE, DISCOUNTS_FILE):
         with suppress(OSError):
-            yield str(root / name), _stat(root / name)
+            yield _entry(root / name, root)
     for folder in (CLIENTS_DIR, OFFERS_DIR):
+        inside = _inside(root / folder, root)  # a folder may be a link too
         with suppress(OSError), os.scandir(root / folder) as entries:
             for entry in entries:
                 if not entry.name.startswith(".") and not entry.is_dir():
                     with suppress(OSError):
-                        found = entry.stat()
-                        yield entry.path, (found.st_size, found.st_mtime_ns)
-    templates = templates_of(root)
-    for folder, _, names in os.walk(templates, followlinks=True):
+                        yield _entry(Path(entry.path), root, inside)
+    templates = templates_of(root).resolve()
+    for folder, folders, names in os.walk(templates, followlinks=True):
+        folders[:] = [f for f in folders if _inside(Path(folder, f), templates)]
         for name in names:
             with suppress(OSError):
-                yield os.path.join(folder, name), _stat(Path(folder, name))
+                yield _entry(Path(folder, name), templates)
     fallback = SHIPPED_TEMPLATES / "labels.yaml"  # a workspace's labels fall back to these
     with suppress(OSError):
-        yield str(fallback), _stat(fallback)
+        yield _entry(fallback, SHIPPED_TEMPLATES.resolve())
 
 
-def _git_state(root: Path) -> tuple[dict[str, Any] | None, Path]:
+_OUTSIDE = "outside:"
+
+
+def _entry(path: Path, base: Path, inside: bool = True) -> tuple[str, Stat]:
+    """The file's name and stat, its folder being `inside` `base`; one `lstat` for a
+    file that is no link."""
+    found = os.lstat(path)
+    if stat.S_ISLNK(found.st_mode) or not inside:
+        if not inside or not _inside(path, base):
+            return f"{_OUTSIDE}{path}", (found.st_size, found.st_mtime_ns)
+        found = os.stat(path)
+    return str(path), (found.st_size, found.st_mtime_ns)
+
+
+def _inside(path: Path, base: Path) -> bool:
+    return path.resolve().is_relative_to(base)
+
+
+def _contents(name: str) -> str:
+    """The sha256 of an input file, or of where a file that is never read lies."""
+    if name.startswith(_OUTSIDE):
+        return sha256(os.path.realpath(name.removeprefix(_OUTSIDE)).encode())
+    return sha256(Path(name).read_bytes())
+
+
+def _git_state(root: Path, out_dir: Path | None) -> tuple[dict[str, Any] | None, Path]:
     """The commit and uncommitted paths versions are counted from, and where the cache
-    lives: None and out/ outside a repository."""
+    lives: None and the output folder outside a repository."""
     from .history import GitError, Repo
 
     repo = Repo.find(root)
     if repo is None:
-        return None, root / OUT_CACHE / CACHE_NAME
+        return None, (out_dir or root / "out").resolve() / OUT_CACHE / CACHE_NAME
     place = repo.git_dir / "offergen" / f"plan-{sha256(str(root).encode())[:16]}.json"
     try:
         head = repo.git("rev-parse", "--verify", "--quiet", "HEAD^{commit}").decode().strip()
