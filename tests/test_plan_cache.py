@@ -241,3 +241,22 @@ def test_outputs_git_does_not_ignore_leave_the_plan_recalled(repo: Repo, loads: 
     loaded = loads.count(repo.root.resolve())
     assert _build(repo.root, offer)[0] == set()
     assert loads.count(repo.root.resolve()) == loaded
+
+
+def test_a_file_saved_while_the_build_loads_is_caught_next_time(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    offer = ws / "offers" / "a-1.yaml"
+    offer.write_text(offer.read_text("utf-8").replace("qty: 2", "qty: 3"), "utf-8")
+    real = offergen.validate.load_workspace
+
+    def load_then_save(root: Path, *args: object, **kwargs: object) -> Workspace:
+        loaded = real(root, *args, **kwargs)  # type: ignore[arg-type]
+        if "qty: 3" in offer.read_text("utf-8"):  # saved once, after it was read
+            offer.write_text(offer.read_text("utf-8").replace("qty: 3", "qty: 4"), "utf-8")
+        return loaded
+
+    monkeypatch.setattr(offergen.validate, "load_workspace", load_then_save)
+    assert "a-1/proposal.docx" in _build(ws)[0]  # built from qty 3
+    assert "a-1/proposal.docx" in _build(ws)[0]  # qty 4: not taken for what was loaded
+    assert "4" in docx_text(ws / "out" / "a-1" / "proposal.docx")

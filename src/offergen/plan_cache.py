@@ -214,6 +214,9 @@ def prepare(
                 recalled.notices,
                 sorted({p for o in asked for p in recalled.stamp_warnings.get(o, ())}),
             )
+    # Hashed before they are loaded: a file saved meanwhile is remembered as it was, and
+    # so differs next time, never the other way round.
+    remember = state.to_remember()
     workspace = load_workspace(root)
     stamped = stamps(workspace)  # every offer's warnings, to be remembered
     asked_files = {offer_source(o) for o in offer_ids or workspace.offer_ids}
@@ -222,7 +225,7 @@ def prepare(
         workspace.warnings_of(offer_ids or workspace.offer_ids),
         stamped.notices,
         [w for w in stamped.warnings if w.path in asked_files],
-        state.to_remember(),
+        remember,
         stamped.warnings,
     )
 
