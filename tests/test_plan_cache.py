@@ -260,3 +260,16 @@ def test_a_file_saved_while_the_build_loads_is_caught_next_time(
     assert "a-1/proposal.docx" in _build(ws)[0]  # built from qty 3
     assert "a-1/proposal.docx" in _build(ws)[0]  # qty 4: not taken for what was loaded
     assert "4" in docx_text(ws / "out" / "a-1" / "proposal.docx")
+
+
+def test_force_trusts_no_stat_and_loads(ws: Path, loads: list[Path]) -> None:
+    offer = ws / "offers" / "a-1.yaml"
+    before, stat = docx_text(ws / "out" / "a-1" / "proposal.docx"), offer.stat()
+    offer.write_text(offer.read_text("utf-8").replace("qty: 2", "qty: 3"), "utf-8")
+    os.utime(offer, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # the same size and mtime
+    assert _build(ws)[0] == set()  # what no stat can see (as for make and git)
+    assert loads == []
+    assert "a-1/proposal.docx" in _build(ws, "--force")[0]
+    assert loads == [ws.resolve()]
+    assert docx_text(ws / "out" / "a-1" / "proposal.docx") != before
+    assert "a-1/proposal.docx" not in _build(ws)[0]  # and its plan is kept again

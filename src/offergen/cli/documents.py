@@ -159,7 +159,7 @@ def build(
                 click.echo(f"{offer_id} at {built.commit[:7]}: {shown_path(folder, Path.cwd())}")
         else:
             try:  # an unchanged workspace is recalled, not loaded (see plan_cache)
-                prepared = prepare(ctx.obj, offers, formats or FORMATS, out_dir)
+                prepared = prepare(ctx.obj, offers, formats or FORMATS, out_dir, recall=not force)
             except ValidationFailed as failed:
                 show_problems(failed, built=True)
                 ctx.exit(EXIT_PROBLEMS)
