@@ -7,7 +7,7 @@ DEV    := $(VENV)/.installed-dev
 OFFERGEN := $(BIN)/offergen
 
 .DEFAULT_GOAL := offers
-.PHONY: offers offer check verify review status history diff send bench bench-targets test lint \
+.PHONY: offers offer check verify review status history diff send bench bench-targets bench-noop test lint \
 	format clean golden docx-templates schemas system-deps wheel-check site site-screenshot
 
 $(STAMP): pyproject.toml
@@ -134,6 +134,10 @@ bench: $(STAMP) system-deps
 ## wheel-check: build the wheel, install it in a fresh venv, init + build from it alone
 wheel-check: system-deps
 	PYTHON=$(PYTHON) tools/wheel_check.sh
+
+## bench-noop: only the no-op build of 1,000 offers, after their cold build (target < 1 s)
+bench-noop: $(STAMP) system-deps
+	$(BIN)/python tools/bench.py --noop-only
 
 ## bench-targets: only the four answers and their targets (out/bench/results.json)
 bench-targets: $(STAMP) system-deps

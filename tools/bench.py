@@ -3,14 +3,17 @@
     make bench            # N=200
     make bench N=5        # the quick mode CI runs so the benchmark cannot rot
 
+    make bench-noop       # only the no-op build of 1,000 offers
+
 Measures, in one run and on the same documents: the cold parallel build, a no-op
 rebuild, rebuilds after changing one offer, one client and a template; a naive baseline
 (a plain loop in one process rendering every document with fresh templates, fonts and
 stylesheet each time); LibreOffice converting the same DOCX files to PDF in one batch,
 when it is installed. Then the answers a user waits for, each against its target:
 `offergen --help`, `check` of the example, a cold `build OFFER` of one proposal, and the
-time from saving a 3-page proposal to its new PDF under `offergen watch`. Prints a table
-and writes out/bench/results.json.
+time from saving a 3-page proposal to its new PDF under `offergen watch`; and a no-op
+build of 1,000 offers (after their cold build), against its target of a second. Prints a
+table and writes out/bench/results.json.
 """
 
 from __future__ import annotations
@@ -289,6 +292,38 @@ def targets(offergen: list[str]) -> list[Target]:
     return found
 
 
+NOOP_OFFERS = 1000
+NOOP_TARGET = 1.0
+
+
+def noop_at_scale(offergen: list[str], offers: int, jobs: int) -> Target:
+    """A build with nothing to do in a workspace of `offers` offers, after their cold
+    build: the best of three, and a run with --verify-outputs (every file hashed)."""
+    with tempfile.TemporaryDirectory(prefix="offergen-noop-") as scratch:
+        workspace = Path(scratch) / "ws"
+        workspace.mkdir()
+        make_workspace(workspace, offers)
+        build = [*offergen, "-C", str(workspace), "build", "--jobs", str(jobs)]
+        cold = measure("cold build", build, 0)
+        documents = count_documents(workspace / "out")
+        measure("no-op (remembers the plan)", build, 0)  # the first after a cold build
+        runs = [measure("no-op", build, 0) for _ in range(3)]
+        verified = measure("no-op --verify-outputs", [*build, "--verify-outputs"], 0)
+    best = min(runs, key=lambda m: m.seconds)
+    note = (
+        f"{documents} documents, cold build {cold.seconds:.0f} s; "
+        f"--verify-outputs {verified.seconds:.2f} s"
+    )
+    return Target(
+        f"no-op build, {offers} offers",
+        best.seconds,
+        NOOP_TARGET,
+        [m.seconds for m in runs],
+        best.cpu_seconds,
+        note,
+    )
+
+
 def targets_table(found: list[Target]) -> str:
     rows = [f"{'answer':28} {'best s':>7} {'CPU s':>6} {'target':>7}  verdict  runs (wall s)"]
     for t in found:
@@ -429,18 +464,36 @@ def main() -> None:
     parser.add_argument(
         "--targets-only", action="store_true", help="Only the four answers and their targets."
     )
+    parser.add_argument(
+        "--noop-offers",
+        type=int,
+        default=None,
+        help=f"Offers of the no-op build (default {NOOP_OFFERS}; skipped by --targets-only and "
+        "when --offers < 100, the quick mode).",
+    )
+    parser.add_argument("--noop-only", action="store_true", help="Only the no-op build.")
     args = parser.parse_args()
     if args.naive:
         naive(Path(args.naive[0]), Path(args.naive[1]))
         return
-    report = {} if args.targets_only else run_benchmark(args.offers, args.jobs)
-    answers = targets([sys.executable, "-m", "offergen.cli"])
+    offergen = [sys.executable, "-m", "offergen.cli"]
+    noop_offers = args.noop_offers
+    if noop_offers is None:
+        full = args.offers >= 100 and not args.targets_only
+        noop_offers = NOOP_OFFERS if full or args.noop_only else 0
+    quick = args.targets_only or args.noop_only
+    report = {} if quick else run_benchmark(args.offers, args.jobs)
+    answers = [] if args.noop_only else targets(offergen)
+    if noop_offers:
+        answers.append(noop_at_scale(offergen, noop_offers, args.jobs))
+    else:
+        print(f"(the no-op build of {NOOP_OFFERS} offers is skipped: make bench-noop)")
     report["targets"] = [asdict(t) | {"verdict": t.verdict} for t in answers]
     report.setdefault("cpus", os.cpu_count())
     target = ROOT / "out" / "bench"
     target.mkdir(parents=True, exist_ok=True)
     (target / "results.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    if not args.targets_only:
+    if not quick:
         print(table(report) + "\n")
     print(targets_table(answers))
     print(f"\nwritten to {target / 'results.json'}")

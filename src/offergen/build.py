@@ -2,27 +2,34 @@
 warm worker processes, write each offer atomically with its manifest.
 
 A document is rebuilt when the hash of its inputs (see inputs.py) differs from the one
-its offer's manifest records, or when its file is missing or altered. An offer whose
-rendering fails keeps every earlier file; the others are built regardless.
+its offer's manifest records, or when its file is missing or altered: its size or mtime
+differs from the manifest's (`verify_outputs` hashes every file instead). An offer whose
+rendering fails keeps every earlier file; the others are built regardless. The plan comes
+from the workspace, or from what plan_cache recalls of an unchanged one: then the
+workspace is loaded only if something is to be rendered or written.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import stat
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .documents import FORMATS, KINDS, documents_for
+from .documents import FORMATS, KINDS
 from .documents.view import OfferView
 from .errors import OffergenError, Problem
 from .inputs import InputHasher, renderer_versions, sha256
 from .lock import Lock, locked
 from .manifest import MANIFEST, read_manifest
+from .plan_cache import Loaded, Recalled
 from .pool import attempt, in_workers, outcomes
 from .render import DocumentMeta, Templates
 from .workspace import Workspace
@@ -151,13 +158,14 @@ def render_context(
 
 
 def build(
-    workspace: Workspace,
+    workspace: Workspace | Loaded | Recalled,
     offer_ids: Sequence[str] | None = None,
     formats: Sequence[str] = FORMATS,
     out_dir: Path | None = None,
     *,
     jobs: int = 1,
     force: bool = False,
+    verify_outputs: bool = False,
     lock_timeout: float = 600.0,
     on_offer: OnOffer | None = None,
     revisions: Revisions | None = None,
@@ -169,27 +177,26 @@ def build(
     (see past.revisions) give each offer's documents their version in git. `renderer`
     renders elsewhere (distributed.py); by default, `jobs` local processes do, or this
     process with `templates` when given: fonts and stylesheet already loaded (a watcher
-    keeps one across builds)."""
-    revisions = revisions or {}
+    keeps one across builds). A `Loaded` or `Recalled` plan (see plan_cache) brings its
+    own revisions. `verify_outputs` hashes every earlier file instead of trusting the size
+    and mtime its manifest records."""
+    source = Loaded(workspace, revisions or {}) if isinstance(workspace, Workspace) else workspace
     started = time.perf_counter()
-    ids = list(dict.fromkeys(offer_ids)) if offer_ids else workspace.offer_ids
+    ids = list(dict.fromkeys(offer_ids)) if offer_ids else source.offer_ids
     for offer_id in ids:
-        workspace.known(offer_id)  # unknown ids fail before anything is rendered
-    problems = workspace.blocked
+        source.known(offer_id)  # unknown ids fail before anything is rendered
+    problems = source.blocked
     sound = [offer_id for offer_id in ids if offer_id not in problems]
-    target = (out_dir or workspace.root / OUT_DIR).resolve()
+    target = (out_dir or source.root / OUT_DIR).resolve()
     if sound:
         make_output_root(target)
     with locked(target, lock_timeout) if sound else nullcontext(Lock()) as lock:
         if sound:  # the lock is held: no other build is writing
             remove_leftovers(target)  # of a build killed while it wrote
-        hasher = InputHasher(workspace, revisions)
-        plans = {oid: _plan(workspace, hasher, target, oid, formats, force) for oid in sound}
-        job = _Job(workspace, revisions, hasher, renderer or in_processes(jobs, templates))
+        plans = {oid: _plan(source, target, oid, formats, force, verify_outputs) for oid in sound}
+        job = _Job(source, renderer or in_processes(jobs, templates))
         results = _run(job, target, plans, on_offer)
-        removed = (
-            [] if offer_ids or not sound else _remove_vanished(target, set(workspace.offer_ids))
-        )
+        removed = [] if offer_ids or not sound else _remove_vanished(target, set(source.offer_ids))
     blocked = [
         BlockedOffer(oid, problems[oid][0], bool(read_manifest(target / oid)))
         for oid in ids
@@ -219,73 +226,80 @@ class _Plan:
 
 
 def _plan(
-    workspace: Workspace,
-    hasher: InputHasher,
+    source: Loaded | Recalled,
     target: Path,
     offer_id: str,
     formats: Sequence[str],
     force: bool,
+    verify: bool,
 ) -> _Plan:
-    kinds = documents_for(workspace, offer_id)
-    units = [
-        Unit(
-            offer_id,
-            kind.name,
-            fmt,
-            f"{kind.file_stem}.{fmt}",
-            hasher.document_hash(offer_id, kind.name, fmt),
-        )
-        for kind in kinds
-        for fmt in formats
-    ]
-    stems = {kind.file_stem for kind in kinds}
+    files = source.files(offer_id, formats)
+    units = [Unit(offer_id, f.document, f.fmt, f"{f.stem}.{f.fmt}", f.inputs) for f in files]
+    stems = {f.stem for f in files}
     try:
         folder = output_folder(target, offer_id)
     except OutputProblem as problem:  # nothing of the offer is read through it, or written
         return _Plan(units, [], {}, stems, error=str(problem))
     manifest = read_manifest(folder)
-    broken = workspace.blocked_documents(offer_id)
+    broken = source.blocked_documents(offer_id)
     stale = [
         u
         for u in units
         if u.document not in broken
-        and (force or not _fresh(folder, u, manifest.get("documents", {})))
+        and (force or not _fresh(folder, u, manifest.get("documents", {}), verify))
     ]
     blocked = {KINDS[name].file_stem: problems[0] for name, problems in broken.items()}
-    try:
-        output_folder(target, offer_id, [u.filename for u in stale] + [MANIFEST])
+    try:  # nothing stale: its manifest was read, and writing it is checked as it is written
+        if stale:
+            output_folder(target, offer_id, [u.filename for u in stale] + [MANIFEST])
     except OutputProblem as problem:  # found before anything is rendered for it
         return _Plan(units, [], manifest, stems, blocked, str(problem))
     return _Plan(units, stale, manifest, stems, blocked)
 
 
-def _fresh(folder: Path, unit: Unit, recorded: dict[str, Any]) -> bool:
+def _fresh(folder: Path, unit: Unit, recorded: dict[str, Any], verify: bool) -> bool:
+    """Up to date by its manifest: the same inputs, and a regular file of the size and
+    mtime recorded (an edit gives a new mtime). With `verify`, or for an older build's
+    entry without an mtime: of the hash recorded (finds an edit whose mtime was set back)."""
     entry = recorded.get(unit.filename)
     if not isinstance(entry, dict) or entry.get("inputs") != unit.inputs:
         return False
     path = folder / unit.filename
-    if path.is_symlink():  # never read, and refused when written
-        return False
     try:
-        data = path.read_bytes()
+        found = os.lstat(path)
     except OSError:
         return False
-    # Read and hashed every time: a file edited in place keeps its size and may keep its
-    # mtime, and hashing costs about a millisecond a document.
-    return bool(entry.get("sha256") == sha256(data))
+    if not stat.S_ISREG(found.st_mode):  # a link is never read, and refused when written
+        return False
+    if verify or "mtime_ns" not in entry:
+        with suppress(OSError):
+            return bool(entry.get("sha256") == sha256(path.read_bytes()))
+        return False
+    return (entry.get("bytes"), entry.get("mtime_ns")) == (found.st_size, found.st_mtime_ns)
 
 
 # --- rendering ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Job:
-    """What every render and write of one build reads."""
+    """What every render and write of one build reads. A recalled plan loads the
+    workspace here, at the first render or write."""
 
-    workspace: Workspace
-    revisions: Revisions
-    hasher: InputHasher
+    source: Loaded | Recalled
     renderer: Renderer
+
+    @cached_property
+    def workspace(self) -> Workspace:
+        return self.source.loaded().workspace
+
+    @cached_property
+    def hasher(self) -> InputHasher:
+        return self.source.loaded().hasher
+
+    @property
+    def revisions(self) -> Revisions:
+        return self.source.revisions
 
 
 _WORKER: tuple[Workspace, Revisions, Templates] | None = None
@@ -428,6 +442,7 @@ def _write_offer(
                 "inputs": unit.inputs,
                 "sha256": sha256(data),
                 "bytes": len(data),
+                "mtime_ns": paths[unit.filename].stat().st_mtime_ns,
             }
     for name in sorted(set(previous) - set(documents)):
         if (folder / name).is_file() and name.rsplit(".", 1)[-1] in FORMATS:
@@ -464,8 +479,10 @@ def _remove_vanished(target: Path, offers: set[str]) -> list[str]:
     """Outputs of offers that no longer exist (only folders with our manifest)."""
     removed = []
     for folder in sorted(p for p in target.iterdir() if p.is_dir() and not p.is_symlink()):
+        if folder.name in offers:  # the usual case, known without reading its manifest
+            continue
         manifest = read_manifest(folder)
-        if not manifest or folder.name in offers or manifest.get("offer") != folder.name:
+        if not manifest or manifest.get("offer") != folder.name:
             continue
         for name in manifest.get("documents", {}):
             path = folder / name

@@ -109,6 +109,12 @@ def price(ctx: click.Context, offer: str, as_json: bool, explain: bool) -> None:
 )
 @click.option("--force", is_flag=True, help="Rebuild every document, changed or not.")
 @click.option(
+    "--verify-outputs",
+    is_flag=True,
+    help="Hash every earlier document instead of trusting the size and mtime its manifest "
+    "records (finds a file edited with its mtime set back).",
+)
+@click.option(
     "--rev",
     metavar="REV",
     help="Build as committed in git at REV, into out/<offer-id>@<short-hash>/.",
@@ -142,6 +148,7 @@ def build(
     out_dir: Path | None,
     jobs: int | None,
     force: bool,
+    verify_outputs: bool,
     rev: str | None,
     lock_timeout: float,
     scheduler: str | None,
@@ -150,7 +157,7 @@ def build(
     """Build the documents of OFFERS (every offer by default) into out/<offer-id>/."""
     from ..build import build as run_build
     from ..documents import FORMATS
-    from ..past import stamps
+    from ..plan_cache import prepare
     from ..report import build_summary, shown_path
     from ..revision_build import build_revision
 
@@ -172,27 +179,27 @@ def build(
             for offer_id, folder in built.folders.items():
                 click.echo(f"{offer_id} at {built.commit[:7]}: {shown_path(folder, Path.cwd())}")
         else:
-            try:
-                workspace = load(ctx)
+            try:  # an unchanged workspace is recalled, not loaded (see plan_cache)
+                prepared = prepare(ctx.obj, offers, formats or FORMATS, out_dir, recall=not force)
             except ValidationFailed as failed:
                 show_problems(failed, built=True)
                 ctx.exit(EXIT_PROBLEMS)
-            for warning in workspace.warnings_of(offers or workspace.offer_ids):
+            for warning in prepared.warnings:
                 click.echo(str(warning), err=True)
-            stamped = stamps(workspace, offers)
-            for notice in stamped.notices:
+            for notice in prepared.notices:
                 click.echo(f"warning: {notice}", err=True)
-            for warning in stamped.warnings:
+            for warning in prepared.stamp_warnings:
                 click.echo(str(warning), err=True)
             report = run_build(
-                workspace,
+                prepared.source,
                 offers,
                 formats or FORMATS,
                 out_dir,
                 force=force,
-                revisions=stamped.revisions,
+                verify_outputs=verify_outputs,
                 **options,
             )
+            prepared.remember()
     finally:
         progress.close()
     for line, to_stderr in build_summary(report):
