@@ -381,11 +381,21 @@ def _render_all(job: _Job, plans: dict[str, _Plan], jobs: int) -> Iterator[Rende
             yield from _render_group(workspace, revisions, templates, task)
         return
     # Each worker loads fonts, the parsed stylesheet and the templates once and renders
-    # many documents with them.
+    # many documents with them; what every one of them needs is loaded here, once.
+    load_for_workers()
     for rendered in in_workers(
         _render_in_worker, tasks, jobs, _init_worker, (workspace, revisions), _lost
     ):
         yield from rendered
+
+
+def load_for_workers() -> None:
+    """Load the renderers and the Russian dictionaries in this process before workers
+    fork from it: they share these pages (about 55 MB) instead of each loading its own."""
+    from . import grammar
+    from .render import docx, pdf  # noqa: F401  (imported for their side: loaded)
+
+    grammar.load()
 
 
 def _lost(units: list[Unit], error: BaseException) -> list[Rendered]:
