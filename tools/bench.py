@@ -176,6 +176,7 @@ class Target:
 
 
 PDF_TARGET = 2.0  # offergen's PDF costs at most twice LibreOffice's, in CPU
+PDF_MIN_DOCUMENTS = 100  # below, the ratio says more about two start-ups than about PDFs
 ONE_PROPOSAL = "acme-2026-001"  # an example offer whose only document is its proposal
 LATENCY_LINES = 60  # lines of the watched proposal: three pages
 WATCH_EDITS = 5
@@ -390,8 +391,19 @@ def run_benchmark(offers: int, jobs: int) -> dict[str, object]:
     pdf_target = {
         "ratio": pdf_ratio,
         "target": PDF_TARGET,
-        "verdict": _verdict(pdf_ratio, PDF_TARGET) if lo else "NOT MEASURED",
-        "note": no_libreoffice,
+        "verdict": (
+            "NOT MEASURED"
+            if lo is None
+            else "TOO FEW DOCUMENTS"
+            if lo.documents < PDF_MIN_DOCUMENTS
+            else _verdict(pdf_ratio, PDF_TARGET)
+        ),
+        "note": no_libreoffice
+        or (
+            f"both start-ups weigh on fewer than {PDF_MIN_DOCUMENTS} documents"
+            if lo is not None and lo.documents < PDF_MIN_DOCUMENTS
+            else ""
+        ),
     }
     return {
         "offers": offers,
@@ -433,6 +445,7 @@ def table(report: dict[str, object]) -> str:
         "offergen's PDFs / LibreOffice's of the same documents, CPU: "
         + (
             f"{lo['ratio']:.2f} (target ≤ {PDF_TARGET:g}): {lo['verdict']}"  # type: ignore[index]
+            + (f" ({lo['note']})" if lo["note"] else "")  # type: ignore[index]
             if lo["ratio"]  # type: ignore[index]
             else f"not measured: {lo['note']}"  # type: ignore[index]
         )
