@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from offergen.build import resolve
 from offergen.clauses import ClauseError, ClauseLibrary, arrange
 from offergen.documents.contract import clause_context
 from offergen.errors import ValidationFailed
 from offergen.models import Negotiation
 from offergen.render.templates import text_environment
+from offergen.rendering import resolve
 
 from .conftest import ROOT, copy_workspace, docx_text, example_workspace, load_strict, pdf_text, run
 

@@ -1,13 +1,17 @@
-"""Worker processes: results as they finish, a dead worker fails only its tasks, and a
-worker never outlives its parent."""
+"""Worker processes: results as they finish, a dead worker fails only its tasks, a
+worker never outlives its parent, and workers share what the parent loaded."""
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
 import os
 import subprocess
 import sys
 
 from offergen.pool import in_workers
+
+from .conftest import skip_outside_ci
 
 
 def _square(number: int) -> int:
@@ -45,3 +49,42 @@ def test_a_worker_whose_parent_is_already_gone_ends_at_once() -> None:
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert (done.returncode, done.stdout) == (1, "")
+
+
+def _frozen(_: int) -> int:
+    return gc.get_freeze_count()
+
+
+def test_workers_inherit_the_parents_objects_frozen_and_the_parent_thaws_after() -> None:
+    # Frozen, the objects a worker inherits are never touched by its garbage collector,
+    # so their pages stay shared with the parent instead of being copied into each worker.
+    assert gc.get_freeze_count() == 0
+    results = in_workers(_frozen, [1, 2, 3], 2, _nothing, (), _lost)
+    assert next(results) > 1000
+    results.close()  # the caller stops early: the parent collects normally again
+    assert gc.get_freeze_count() == 0
+
+
+LOADED_IN_WORKERS = """
+from offergen import grammar
+from offergen.rendering import load_for_workers
+from offergen.pool import in_workers
+
+def loaded(_):
+    return grammar._morph.cache_info().currsize  # without loading: what it inherited
+
+def nothing():
+    pass
+
+{load}
+print(sorted(in_workers(loaded, [1, 2], 2, nothing, (), lambda task, error: -1)))
+"""
+
+
+def test_workers_share_the_dictionaries_the_build_loads_before_they_fork() -> None:
+    if multiprocessing.get_start_method() != "fork":
+        skip_outside_ci("workers are not forked on this system: each loads its own")
+    for load, expected in (("", "[0, 0]"), ("load_for_workers()", "[1, 1]")):
+        script = LOADED_IN_WORKERS.format(load=load)
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+        assert (done.returncode, done.stdout.strip()) == (0, expected), done.stderr

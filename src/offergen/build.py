@@ -24,14 +24,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .documents import FORMATS, KINDS
-from .documents.view import OfferView
 from .errors import OffergenError, Problem
 from .inputs import InputHasher, renderer_versions, sha256
 from .lock import Lock, locked
 from .manifest import MANIFEST, read_manifest
 from .plan_cache import Loaded, Recalled
 from .pool import attempt, in_workers, outcomes
-from .render import DocumentMeta, Templates
+from .render import Templates
+from .rendering import load_for_workers, render_formats, resolve
 from .workspace import Workspace
 from .write import (
     OutputProblem,
@@ -113,48 +113,6 @@ OnOffer = Callable[[OfferResult, int, int], None]
 
 
 Revisions = Mapping[str, "Revision"]  # each offer's version in git, when it has one
-
-
-def render_document(
-    workspace: Workspace, templates: Templates, unit: Unit, revision: Revision | None = None
-) -> bytes:
-    """One unit's bytes; nothing touches the disk."""
-    view = resolve(workspace, templates, unit.offer_id, revision)
-    return render_formats(view, templates, unit.document, [unit.fmt])[0]
-
-
-def resolve(
-    workspace: Workspace, templates: Templates, offer_id: str, revision: Revision | None = None
-) -> OfferView:
-    """The view every document of one offer is built from, in the offer's language."""
-    labels = templates.labels(workspace.settings(offer_id).locale)
-    return OfferView.of(workspace, offer_id, labels, revision)
-
-
-def render_formats(
-    view: OfferView, templates: Templates, document: str, formats: Sequence[str]
-) -> list[bytes]:
-    """One document in several formats, from one context."""
-    context, meta = KINDS[document].context(view)
-    return render_context(templates, document, formats, context, meta)
-
-
-def render_context(
-    templates: Templates,
-    document: str,
-    formats: Sequence[str],
-    context: dict[str, Any],
-    meta: DocumentMeta,
-) -> list[bytes]:
-    """One document's context in several formats: all a render worker needs besides the
-    templates (see distributed.py)."""
-    from .render import render_docx, render_pdf  # a build with nothing stale loads neither
-
-    kind = KINDS[document]
-    return [
-        (render_pdf if fmt == "pdf" else render_docx)(templates, kind.template(fmt), context, meta)
-        for fmt in formats
-    ]
 
 
 def build(
@@ -399,7 +357,9 @@ def in_processes(jobs: int, warm: Templates | None = None) -> Renderer:
                 yield from _render_group(workspace, revisions, templates, task)
             return
         # Each worker loads fonts, the parsed stylesheet and the templates once and
-        # renders many documents with them.
+        # renders many documents with them; what every one of them needs is loaded here,
+        # once, and shared.
+        load_for_workers()
         for rendered in in_workers(
             _render_in_worker, tasks, jobs, _init_worker, (workspace, revisions), lost
         ):

@@ -19,7 +19,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
-from .build import OUT_DIR, resolve
+from .build import OUT_DIR
 from .documents import DocumentKind, documents_for
 from .documents.contract import contract_sections
 from .documents.view import OfferView
@@ -31,6 +31,7 @@ from .lock import locked
 from .past import changed_inputs, load_at, offer_statuses, revisions
 from .redline import blank_docx, blank_html, redline_docx, redline_html
 from .render import Templates, html_to_pdf, render_docx, render_page
+from .rendering import resolve
 from .validate import load_workspace
 from .verify import REDLINE
 from .workspace import CATALOG_FILE, CONFIG_FILE, Workspace, client_source, offer_source

@@ -24,13 +24,14 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .build import Rendered, Renderer, Revisions, Task, lost, render_context, resolve
+from .build import Rendered, Renderer, Revisions, Task, lost
 from .confine import Refused, read_template
 from .documents import KINDS
 from .errors import OffergenError
 from .inputs import renderer_versions, sha256
 from .pool import attempt, outcomes
 from .render import DocumentMeta, Templates
+from .rendering import render_context, resolve
 from .workspace import Workspace
 
 if TYPE_CHECKING:

@@ -50,6 +50,13 @@ _PARTICIPLE = {
 }
 
 
+def load() -> None:
+    """Load the dictionaries now rather than at the first word declined."""
+    _morph()
+    _name_maker()
+    _gender_detector()
+
+
 @cache
 def _morph() -> Any:
     """The pymorphy3 analyzer with the Russian dictionary, loaded on first use."""

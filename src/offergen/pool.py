@@ -4,11 +4,18 @@ Workers are forked where the system can: they start with everything the parent h
 loaded (a validated workspace), and set themselves up once with `initializer`. They end
 with their parent, however it ends: a parent killed with SIGKILL runs no clean-up, and
 a worker left waiting on its pipe would live on (holding whatever it inherited).
+
+What the parent holds stays shared with the workers (copy-on-write) as long as nobody
+writes to its pages: the parent's objects are frozen out of the garbage collector
+before the fork (a collection in a worker would otherwise write to every object it
+inherited), and free heap is handed back to the system first and after every task, so
+that a worker's pages are the ones it uses.
 """
 
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -19,6 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
+from functools import cache
 from typing import Any, TypeVar
 
 from .errors import OffergenError
@@ -41,21 +49,52 @@ def in_workers(
     `initializer` must be module-level functions (they are sent by name)."""
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ProcessPoolExecutor(
-        max_workers=min(jobs, len(tasks)),
-        mp_context=context,
-        initializer=_start_worker,
-        initargs=(os.getpid(), initializer, initargs),
-    ) as pool:
-        pending: dict[Future[Result], Task] = {pool.submit(work, task): task for task in tasks}
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                task = pending.pop(future)
-                try:
-                    yield future.result()
-                except BrokenProcessPool as error:
-                    yield lost(task, error)
+    gc.collect()
+    release_free_memory()
+    gc.freeze()  # until the workers are gone: what they inherit stays shared
+    try:
+        with ProcessPoolExecutor(
+            max_workers=min(jobs, len(tasks)),
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(os.getpid(), initializer, initargs),
+        ) as pool:
+            pending: dict[Future[Result], Task] = {
+                pool.submit(_run, work, task): task for task in tasks
+            }
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    task = pending.pop(future)
+                    try:
+                        yield future.result()
+                    except BrokenProcessPool as error:
+                        yield lost(task, error)
+    finally:
+        gc.unfreeze()
+
+
+def _run(work: Callable[[Task], Result], task: Task) -> Result:
+    try:
+        return work(task)
+    finally:
+        release_free_memory()  # a worker's peak is one task's, not the sum of its leftovers
+
+
+def release_free_memory() -> None:
+    """Hand the free parts of the C heap back to the system (glibc's malloc_trim; a
+    no-op elsewhere): memory freed by Python stays in the heap, resident, otherwise."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@cache
+def _malloc_trim() -> Any:
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
 
 
 def attempt(work: Callable[[], Result]) -> Result | str:

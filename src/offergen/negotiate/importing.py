@@ -23,7 +23,6 @@ from pathlib import Path
 
 from lxml import etree  # type: ignore[import-untyped]
 
-from ..build import resolve
 from ..diff import change_line
 from ..documents import KINDS
 from ..errors import NotFound, OffergenError, counted
@@ -32,6 +31,7 @@ from ..models import Negotiation
 from ..negotiation import in_locale
 from ..past import load_at
 from ..render import render_docx
+from ..rendering import resolve
 from ..workspace import CONFIG_FILE, Workspace, client_source, offer_source
 from .marks import CLAUSE_PREFIX, bookmark_map
 from .read import Block, clause_number, plain, read_blocks, read_comments
