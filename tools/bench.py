@@ -34,6 +34,8 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+# bench_memory beside this file, whether run as a script or imported as tools.bench
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_memory import TARGET_MIB, MemorySampler, libreoffice
 
 ROOT = Path(__file__).resolve().parent.parent
