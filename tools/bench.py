@@ -134,6 +134,36 @@ def measure(name: str, command: list[str], documents: int) -> Measure:
     return Measure(name, seconds, cpu, after.ru_maxrss / 1024, documents)
 
 
+def dask_build(
+    offergen: list[str], workspace: Path, out: Path, jobs: int, documents: int
+) -> Measure | str:
+    """The same cold build on a Dask LocalCluster of `jobs` workers (`--scheduler local`),
+    or why it cannot run here."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        return "dask is not installed (pip install 'offergen[dask]')"
+    command = [*offergen, "-C", str(workspace), "build", "--scheduler", "local"]
+    return measure(
+        f"cold build, Dask ({jobs} workers)",
+        [*command, "--jobs", str(jobs), "--out", str(out)],
+        documents,
+    )
+
+
+def same_documents(one: Path, other: Path) -> bool:
+    """Whether two output folders hold the same PDF and DOCX files, byte for byte."""
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {
+            str(p.relative_to(folder)): p.read_bytes()
+            for p in sorted(folder.rglob("*"))
+            if p.suffix in (".pdf", ".docx")
+        }
+
+    return files(one) == files(other)
+
+
 def count_documents(out: Path) -> int:
     return sum(1 for p in out.rglob("*") if p.suffix in (".pdf", ".docx"))
 
@@ -368,6 +398,10 @@ def run_benchmark(offers: int, jobs: int) -> dict[str, object]:
             results = [measure("cold build", build, 0)]
         documents = count_documents(out)
         results[0].documents = documents
+        distributed = dask_build(offergen, workspace, Path(scratch) / "dask", jobs, documents)
+        if isinstance(distributed, Measure):
+            results.append(distributed)
+        identical = isinstance(distributed, Measure) and same_documents(out, Path(scratch) / "dask")
         results.append(measure("no-op rebuild", build, 0))
         first_offer = sorted((workspace / "offers").iterdir())[0]
         touch(first_offer)
@@ -453,6 +487,14 @@ def run_benchmark(offers: int, jobs: int) -> dict[str, object]:
     return {
         "offers": offers,
         "documents": documents,
+        "dask": {
+            "measured": isinstance(distributed, Measure),
+            "vs_local_pool": distributed.seconds / cold.seconds
+            if isinstance(distributed, Measure)
+            else None,
+            "identical": identical,
+            "note": "" if isinstance(distributed, Measure) else distributed,
+        },
         "jobs": jobs,
         "cpus": os.cpu_count(),
         "machine": os.uname().machine,
@@ -494,6 +536,13 @@ def table(report: dict[str, object]) -> str:
             if lo["ratio"]  # type: ignore[index]
             else f"not measured: {lo['note']}"  # type: ignore[index]
         )
+    )
+    dask = report["dask"]
+    rows.append(
+        f"Dask LocalCluster / local pool, same workers: {dask['vs_local_pool']:.2f}, "  # type: ignore[index]
+        f"documents {'byte-identical' if dask['identical'] else 'DIFFERENT'}"  # type: ignore[index]
+        if dask["measured"]  # type: ignore[index]
+        else f"Dask: not measured: {dask['note']}"  # type: ignore[index]
     )
     memory = report["worker_memory"]
     for worker in memory["workers"]:  # type: ignore[index]
