@@ -3,6 +3,7 @@ determinism and incremental writes (tests/test_site_browser.py opens it in Chrom
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections import defaultdict
@@ -362,3 +363,17 @@ def test_win_rate_chart_counts_accepted_and_rejected_by_month(tmp_path: Path) ->
     assert values == ["1", "1"]
     acme = page(site / "clients" / "acme.html")
     assert text(acme.xpath("//dd[@class='lost']")[0]) == "646 952,05 ₽"
+
+
+def test_a_client_s_exposure_leaves_out_expired_offers_as_clients_does(tmp_path: Path) -> None:
+    """On 29.12.2026 tula-2026-004 (sent, valid until 27.12) has expired: the site's
+    client page and `offergen clients` count only tula-2026-006 as open."""
+    workspace = copy_workspace(ROOT, tmp_path / "ws")
+    result = run("-C", workspace, "site", "--today", "2026-12-29", "--no-history")
+    assert result.exit_code == 0, result.output
+    client = page(workspace / "out" / "site" / "clients" / "tula-water.html")
+    exposure = next(v for k, v in facts(client).items() if k.startswith("Текущая нагрузка"))
+    assert exposure.startswith("851 854,11 ₽"), exposure
+    listed = run("-C", workspace, "clients", "--json", "--today", "2026-12-29")
+    (row,) = [r for r in json.loads(listed.output) if r["client"] == "tula-water"]
+    assert row["open_gross"] == {"RUB": "851854.11"}

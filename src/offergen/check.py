@@ -45,7 +45,7 @@ def expired_offers(workspace: Workspace, today: date) -> list[Problem]:
     found = []
     for offer_id, offer in workspace.offers.items():
         valid_until = workspace.settings(offer_id).valid_until
-        if offer.is_open and valid_until < today:
+        if workspace.expired(offer_id, today):
             doc = workspace.sources[offer_source(offer_id)]
             loc = ("valid_until",) if offer.valid_until else ("date",)
             found.append(

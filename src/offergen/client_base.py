@@ -22,7 +22,7 @@ def client_rows(workspace: Workspace, today: date) -> list[dict[str, Any]]:
     open_sums: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     open_counts: dict[str, int] = defaultdict(int)
     for offer_id, offer in workspace.offers.items():
-        if offer.is_open and workspace.settings(offer_id).valid_until >= today:
+        if offer.is_open and not workspace.expired(offer_id, today):
             priced = workspace.price(offer_id)
             open_sums[offer.client][priced.currency] += priced.totals.gross
             open_counts[offer.client] += 1

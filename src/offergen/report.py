@@ -248,7 +248,7 @@ def _filtered(
 def _status_row(workspace: Workspace, offer_id: str, today: date) -> dict[str, Any]:
     offer, priced = workspace.offer(offer_id), workspace.price(offer_id)
     valid_until = workspace.settings(offer_id).valid_until
-    expired = offer.is_open and valid_until < today
+    expired = workspace.expired(offer_id, today)
     return {
         "offer": offer_id,
         "client": workspace.clients[offer.client].name,

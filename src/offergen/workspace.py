@@ -177,6 +177,11 @@ class Workspace:
     def client_of(self, offer_id: str) -> Client:
         return self.clients[self.offer(offer_id).client]
 
+    def expired(self, offer_id: str, today: date) -> bool:
+        """Still open (neither accepted nor rejected) but past its validity on `today`:
+        what check warns of, status shows as expired and no open sum counts."""
+        return self.offer(offer_id).is_open and self.settings(offer_id).valid_until < today
+
     def settings(self, offer_id: str) -> OfferSettings:
         offer, defaults = self.offer(offer_id), self.config.defaults
         client = self.clients[offer.client]

@@ -214,7 +214,7 @@ def _card(workspace: Workspace, client_id: str, rows: tuple[OfferRow, ...]) -> C
         problems=problems,
         requisites=_requisites(client, problems) if client else (),
         offers=mine,
-        exposure=_sums([r for r in mine if r.open], "gross"),
+        exposure=_sums([r for r in mine if r.open and not r.expired], "gross"),
         won=_sums([r for r in mine if r.status == "accepted"], "gross"),
         lost=_sums([r for r in mine if r.status == "rejected"], "gross"),
     )
